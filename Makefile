@@ -18,7 +18,7 @@ KCFLAGS  := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -fno-stack-protec
             -fno-omit-frame-pointer -fno-strict-aliasing -fno-builtin -mno-red-zone \
             -mgeneral-regs-only -mno-sse -mno-mmx -mcmodel=small -m64 $(WARN) -I. -MMD -MP
 KASFLAGS := -I. -m64 -MMD -MP -D__ASSEMBLY__
-KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack -T linker.ld
+KLDFLAGS := -nostdlib -Wl,--build-id=none -static -no-pie -z max-page-size=0x1000 -z noexecstack -T linker.ld
 
 .PHONY: all deps image iso run test unit scenarios bench clean acpi-capture
 

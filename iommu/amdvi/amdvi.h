@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: MIT */
+/* AMD-Vi IOMMU units. */
+#ifndef IOMMU_AMDVI_AMDVI_H
+#define IOMMU_AMDVI_AMDVI_H
+
+#include "arch/x86/acpi.h"
+
+unsigned int amdvi_discover(const struct acpi *a);
+
+#endif
