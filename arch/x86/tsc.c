@@ -70,11 +70,25 @@ static uint64_t from_pit(void)
 	return best;
 }
 
+/*
+ * CPUID 0x16 gives the nominal base frequency, which emulators (Bochs ticks the TSC
+ * once per instruction) and some firmware do not honour: check it against the PIT
+ * and believe the measurement when the two disagree by more than a quarter.
+ */
 void tsc_init(void)
 {
-	hz = from_cpuid();
-	if (!hz)
-		hz = from_pit();
+	uint64_t stated = from_cpuid();
+	const char *stated_source = source;
+	uint64_t measured = from_pit();
+
+	hz = measured;
+	if (stated && (measured == 0 || (stated > measured - measured / 4 &&
+					 stated < measured + measured / 4))) {
+		hz = stated;
+		source = stated_source;
+	} else if (stated) {
+		source = "pit (cpuid value disagrees)";
+	}
 	if (!hz) {
 		hz = 1000000000ull;	/* keep delays finite if both fail */
 		source = "assumed";

@@ -44,6 +44,12 @@ static enum virt_kind probe_vmx(void)
 	char line[400];
 
 	vmx_caps_read(&m);
+	pr_debug("virt: vmx msrs feature_control=0x%llx basic=0x%llx pin=0x%llx proc=0x%llx "
+		 "proc2=0x%llx misc=0x%llx ept_vpid=0x%llx",
+		 (unsigned long long)m.feature_control, (unsigned long long)m.basic,
+		 (unsigned long long)m.pinbased, (unsigned long long)m.procbased,
+		 (unsigned long long)m.procbased2, (unsigned long long)m.misc,
+		 (unsigned long long)m.ept_vpid_cap);
 	vmx_caps_decode(&m, &c);
 	vmx_caps_format(&c, line, sizeof(line));
 	pr_info("virt: %s", line);
@@ -66,6 +72,8 @@ static enum virt_kind probe_svm(void)
 		return VIRT_NONE;
 	}
 	svm_caps_read(&r);
+	pr_debug("virt: svm cpuid 0x8000000a eax=0x%x ebx=0x%x edx=0x%x vm_cr=0x%llx", r.eax,
+		 r.ebx, r.edx, (unsigned long long)r.vm_cr);
 	svm_caps_decode(&r, &c);
 	svm_caps_format(&c, line, sizeof(line));
 	pr_info("virt: %s", line);
