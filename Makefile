@@ -37,8 +37,16 @@ $(BUILD)/hv/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(KASFLAGS) -c $< -o $@
 
-$(BUILD)/hv.elf: $(CORE_OBJS) linker.ld
-	$(CC) $(KLDFLAGS) -o $@ $(CORE_OBJS) -lgcc
+# Two passes: the second adds a table of function names (in .rodata, after .text, so
+# no code moves) that exception traces print.
+$(BUILD)/hv.elf: $(CORE_OBJS) linker.ld tools/gensyms.sh
+	bash tools/gensyms.sh - $(BUILD)/symtab0.c
+	$(CC) $(KCFLAGS) -c $(BUILD)/symtab0.c -o $(BUILD)/symtab0.o
+	$(CC) $(KLDFLAGS) -o $(BUILD)/hv.pass1.elf $(CORE_OBJS) $(BUILD)/symtab0.o -lgcc
+	bash tools/gensyms.sh $(BUILD)/hv.pass1.elf $(BUILD)/symtab.c
+	$(CC) $(KCFLAGS) -c $(BUILD)/symtab.c -o $(BUILD)/symtab.o
+	$(CC) $(KLDFLAGS) -o $@ $(CORE_OBJS) $(BUILD)/symtab.o -lgcc
+	@bash tools/check-symbols.sh $(BUILD)/hv.pass1.elf $@
 	@bash tools/check-image.sh $@
 
 # QEMU's -kernel takes only 32-bit ELF multiboot(1) images.

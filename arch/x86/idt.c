@@ -9,6 +9,7 @@
 #include "arch/x86/percpu.h"
 #include "vmm/format.h"
 #include "vmm/log.h"
+#include "vmm/symbols.h"
 
 #define TRACE_DEPTH	16
 #define MSR_GS_BASE	0xc0000101
@@ -106,25 +107,30 @@ static void explain_guard(const struct percpu *pc, uint64_t addr)
 			pr_err("  cr2 is in the guard page below IST%d: stack overflow", i);
 }
 
+static void print_frame(int depth, uint64_t addr)
+{
+	uint64_t off = 0;
+	const char *name = symbol_lookup(addr, &off);
+
+	pr_err("trace: #%d 0x%016llx %s+0x%llx", depth, (unsigned long long)addr,
+	       name ? name : "?", (unsigned long long)off);
+}
+
 static void print_trace(const struct percpu *pc, const struct trap_frame *f)
 {
-	char line[TRACE_DEPTH * 20 + 16];
-	int n = 0;
 	uint64_t rbp = f->rbp;
 
-	n += hv_snprintf(line + n, sizeof(line) - (size_t)n, " 0x%llx", (unsigned long long)f->rip);
+	print_frame(0, f->rip);
 	/* Follow saved frame pointers only while they stay inside this CPU's stacks. */
 	for (int depth = 0; depth < TRACE_DEPTH && pc && in_stack(pc, rbp) && !(rbp & 7);
 	     depth++) {
 		const uint64_t *frame = (const uint64_t *)(uintptr_t)rbp;
 
-		n += hv_snprintf(line + n, sizeof(line) - (size_t)n, " 0x%llx",
-				 (unsigned long long)frame[1]);
+		print_frame(depth + 1, frame[1]);
 		if (frame[0] <= rbp)
 			break;
 		rbp = frame[0];
 	}
-	pr_err("trace:%s", line);
 }
 
 static void report(const struct trap_frame *f)
