@@ -45,7 +45,7 @@ enum mb2_tag_type {
 };
 #define MB2_HDR_SIZE		8	/* total_size, reserved (sec. 3.6.1) */
 #define MB2_TAG_HDR		8	/* type, size (sec. 3.6.2) */
-#define MB2_TAG_ALIGN		8
+#define MB2_TAG_ALIGN		8u
 #define MB2_INFO_MIN		16	/* header plus end tag */
 #define MB2_INFO_MAX		0x10000
 #define MB2_MOD_HDR		16	/* type, size, mod_start, mod_end */
@@ -424,9 +424,10 @@ static int mb2_tags(struct boot_info *bi, const uint8_t *blob, uint32_t total)
 			if (ret)
 				return ret;
 		}
-		if (total - off < ((size + MB2_TAG_ALIGN - 1) & ~(MB2_TAG_ALIGN - 1)))
+		size = (size + MB2_TAG_ALIGN - 1) & ~(MB2_TAG_ALIGN - 1);
+		if (total - off < size)
 			return -HV_EBADMSG;	/* padding past the end: no end tag */
-		off += (size + MB2_TAG_ALIGN - 1) & ~(MB2_TAG_ALIGN - 1);
+		off += size;
 	}
 }
 
