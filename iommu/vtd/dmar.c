@@ -66,6 +66,8 @@ static uint64_t drhd_end(const struct dmar_drhd *d)
 /* A new unit must not repeat or overlap a register set, nor a segment's catch-all. */
 static int dmar_check_drhd(const struct dmar_info *out, const struct dmar_drhd *d)
 {
+	if (drhd_end(d) <= d->reg_base)
+		return -HV_ERANGE;  /* register set wraps past 2^64 */
 	for (unsigned i = 0; i < out->ndrhd; i++) {
 		const struct dmar_drhd *o = &out->drhd[i];
 
