@@ -148,6 +148,9 @@ boot_pdpt:
 boot_pd:
 	.skip 4 * 4096
 	.balign 4096
+	.globl boot_stack_guard
+boot_stack_guard:		/* left unmapped by paging.c */
+	.skip 4096
 boot_stack:
 	.skip 16384
 boot_stack_top:

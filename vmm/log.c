@@ -7,6 +7,7 @@
 #include "arch/x86/serial.h"
 #include "arch/x86/spinlock.h"
 #include "vmm/format.h"
+#include "vmm/string.h"
 
 enum log_level log_threshold = LOG_INFO;
 
@@ -51,15 +52,6 @@ void log_raw(const char *line)
 	console_write_locked(line, n);
 	console_write_locked("\n", 1);
 	spin_unlock_irqrestore(&console_lock, flags);
-}
-
-static int str_eq(const char *a, const char *b)
-{
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	return *a == *b;
 }
 
 int log_level_parse(const char *s, enum log_level *out)

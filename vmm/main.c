@@ -159,7 +159,6 @@ static void audit_paging(void)
 		for (int i = 1; i <= IST_COUNT; i++)
 			unmapped += !paging_lookup(pc->ist[i].bottom - PAGE_SIZE, &size);
 	}
-	unmapped += 0;
 	pr_info("paging: audit leaves=%llu wx=%d guard_pages=%u/%u unmapped null_page=%s",
 		(unsigned long long)leaves, wx, unmapped, guards,
 		paging_lookup(0, &size) ? "mapped" : "unmapped");
@@ -176,8 +175,8 @@ __attribute__((noreturn)) static void boot_continue(void)
 	report_modules();
 	vk = virt_probe();
 	tsc_init();
-	pr_info("tsc: %llu kHz (source %s)", (unsigned long long)(tsc_hz() / 1000),
-		tsc_source());
+	pr_info("tsc: khz=%llu source=%s cpuid_khz=%llu", (unsigned long long)(tsc_hz() / 1000),
+		tsc_source(), (unsigned long long)(tsc_cpuid_hz() / 1000));
 	if (acpi_setup()) {
 		pr_err("acpi: no valid RSDP found; cannot find CPUs or IOMMUs");
 		hv_exit(HV_EXIT_BOOT_FAILED);

@@ -50,7 +50,7 @@ uint64_t mem_free_pages(void)
 	return pmm_free_pages(&pmm);
 }
 
-static _Bool is_ram_type(uint32_t type)
+static bool is_ram_type(uint32_t type)
 {
 	return type == BOOT_MEM_AVAILABLE || type == BOOT_MEM_ACPI || type == BOOT_MEM_NVS;
 }
@@ -68,15 +68,15 @@ uint64_t mem_top(void)
 	return top;
 }
 
-_Bool mem_is_ram(uint64_t base, uint64_t len)
+bool mem_is_ram(uint64_t base, uint64_t len)
 {
 	for (size_t i = 0; i < boot->mmap_count; i++) {
 		const struct boot_mmap_entry *e = &boot->mmap[i];
 
 		if (is_ram_type(e->type) && e->base < base + len && base < e->base + e->len)
-			return 1;
+			return true;
 	}
-	return 0;
+	return false;
 }
 
 void mem_report(void)

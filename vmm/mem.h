@@ -3,6 +3,7 @@
 #ifndef VMM_MEM_H
 #define VMM_MEM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "boot/multiboot.h"
@@ -15,7 +16,7 @@ uint64_t mem_free_pages(void);
 /* Highest end of RAM in the memory map, for the direct map's extent. */
 uint64_t mem_top(void);
 /* True when [base, base+len) overlaps RAM (available, ACPI or NVS) in the memory map. */
-_Bool mem_is_ram(uint64_t base, uint64_t len);
+bool mem_is_ram(uint64_t base, uint64_t len);
 void mem_report(void);
 
 #endif

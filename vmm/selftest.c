@@ -5,15 +5,7 @@
 #include <stdint.h>
 
 #include "vmm/log.h"
-
-static int str_eq(const char *a, const char *b)
-{
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	return *a == *b;
-}
+#include "vmm/string.h"
 
 /* Each frame keeps 1 KiB live so the 16 KiB stack overflows after a few calls. */
 __attribute__((noinline)) static uint64_t recurse(volatile uint64_t depth)

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 /*
- * The table tools/gensyms.sh generates, placed last in .rodata (section .hvsyms.*):
+ * The table tools/gensyms.sh generates, placed last in .rodata (section .hvsyms):
  * entry 0 holds the count in addr; entries 1..count are sorted by address; the names
  * follow the table as one block of NUL-terminated strings, name_off bytes in.
  */

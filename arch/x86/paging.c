@@ -7,6 +7,7 @@
 #include "vmm/mem.h"
 
 extern char _image_start[], _text_end[], _rodata_end[], _image_end[];
+extern char boot_stack_guard[];
 
 uint64_t hv_cr3;
 
@@ -64,8 +65,8 @@ static uint64_t image_page_flags(uint64_t pa)
 
 static uint64_t small_page_flags(uint64_t pa, uint64_t cache)
 {
-	if (pa == 0)
-		return 0;				/* catch NULL dereferences */
+	if (pa == 0 || pa == (uintptr_t)boot_stack_guard)
+		return 0;	/* catch NULL dereferences and boot stack overflows */
 	if (pa >= (uintptr_t)_image_start && pa < (uintptr_t)_image_end)
 		return image_page_flags(pa);
 	return PTE_P | PTE_W | PTE_NX | cache;

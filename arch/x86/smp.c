@@ -81,8 +81,9 @@ unsigned int smp_boot(const struct acpi_madt_info *madt)
 
 	cpu_count = 1;
 	percpu_area[0].online = true;
-	pr_info("smp: cpu 0 apic=%u online (boot CPU, %s)", bsp,
-		lapic_x2apic() ? "x2apic" : "xapic");
+	pr_info("lapic: mode=%s base=0x%llx", lapic_x2apic() ? "x2apic" : "xapic",
+		(unsigned long long)lapic_base());
+	pr_info("smp: cpu 0 apic=%u online (boot CPU)", bsp);
 	copy_trampoline();
 	for (unsigned int i = 0; i < madt->ncpus; i++) {
 		uint32_t apic = madt->cpus[i].apic_id;

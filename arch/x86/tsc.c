@@ -13,6 +13,7 @@
 
 static uint64_t hz;
 static const char *source = "none";
+static uint64_t stated_hz;
 
 /* CPUID 0x15: TSC = crystal * EBX / EAX; 0x16 EAX: base MHz (SDM vol 2A CPUID). */
 static uint64_t from_cpuid(void)
@@ -77,7 +78,7 @@ static uint64_t from_pit(void)
  */
 void tsc_init(void)
 {
-	uint64_t stated = from_cpuid();
+	uint64_t stated = stated_hz = from_cpuid();
 	const char *stated_source = source;
 	uint64_t measured = from_pit();
 
@@ -87,7 +88,7 @@ void tsc_init(void)
 		hz = stated;
 		source = stated_source;
 	} else if (stated) {
-		source = "pit (cpuid value disagrees)";
+		source = "pit-over-cpuid";
 	}
 	if (!hz) {
 		hz = 1000000000ull;	/* keep delays finite if both fail */
@@ -98,6 +99,11 @@ void tsc_init(void)
 uint64_t tsc_hz(void)
 {
 	return hz;
+}
+
+uint64_t tsc_cpuid_hz(void)
+{
+	return stated_hz;
 }
 
 const char *tsc_source(void)

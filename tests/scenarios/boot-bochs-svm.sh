@@ -15,4 +15,7 @@ check() {
 	reject '^virt: (vmx|none)'
 	expect '^iommu: none found'
 	expect_smp 2
+	expect_field '^lapic:' mode xapic
+	expect_range '^tsc:' khz 3960 4040
+	expect_field '^tsc:' source pit
 }

@@ -18,5 +18,10 @@ check() {
 	expect '^iommu: none found'
 	expect_smp 2
 	expect_field '^paging: audit' wx 0
+	expect_field '^paging: audit' null_page unmapped
+	expect_field '^paging: audit' guard_pages 8/8
+	expect_field '^lapic:' mode xapic
+	expect_field '^tsc:' source pit
+	expect_range '^tsc:' khz 100000 100000000
 	expect_order '^hv: multiboot2' '^mem:' '^smp: 2 of 2' '^hv: boot complete' '^hv: exit status='
 }

@@ -21,7 +21,8 @@ check() {
 	*) fail "stack overflow not caught as #DF (8) or #PF (14): $line" ;;
 	esac
 	expect 'cr2=0x[0-9a-f]+'
-	expect 'guard page'
+	expect "cr2 is in the guard page below cpu 0's stack"
+	expect '^trace: #1 0x[0-9a-f]+ recurse\+0x'
 	expect_order 'EXCEPTION vector=' '^hv: .*halted'
 	reject 'PANIC'
 	reject '^hv: boot complete'

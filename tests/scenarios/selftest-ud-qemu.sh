@@ -14,7 +14,8 @@ TIMEOUT=30
 check() {
 	expect 'EXCEPTION vector=6([^0-9]|$)'
 	expect_count 'EXCEPTION' 1
-	expect '^trace: #0 '
+	expect '^trace: #0 0x[0-9a-f]+ selftest_run\+0x'
+	expect '^  rip=0x[0-9a-f]+ cs=0x8 '
 	expect_order 'EXCEPTION vector=6' '^trace:' '^hv: .*halted'
 	reject 'PANIC'
 	reject '^hv: boot complete'
