@@ -20,9 +20,9 @@ KCFLAGS  := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -fno-stack-protec
 KASFLAGS := -I. -m64 -MMD -MP -D__ASSEMBLY__
 KLDFLAGS := -nostdlib -Wl,--build-id=none -static -no-pie -z max-page-size=0x1000 -z noexecstack -T linker.ld
 
-.PHONY: all deps image iso run test unit scenarios bench clean acpi-capture
+.PHONY: all deps image guests iso run test unit scenarios bench clean acpi-capture
 
-all: image
+all: image guests
 
 deps:
 	@bash tools/deps.sh
@@ -53,6 +53,32 @@ $(BUILD)/hv.elf: $(CORE_OBJS) linker.ld tools/gensyms.sh
 $(BUILD)/hv32.elf: $(BUILD)/hv.elf
 	$(OBJCOPY) -O elf32-i386 $< $@
 
+# ---- guests: small multiboot kernels that run as partitions ----
+# Each tests/guests/NAME.c is linked with the partition runtime (guest-drivers/rt/) into
+# build/guests/NAME.elf, loaded at guest-physical 1 MiB by the hypervisor.
+GUEST_RT_SRCS := $(sort $(wildcard guest-drivers/rt/*.c guest-drivers/rt/*.S))
+GUEST_RT_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(GUEST_RT_SRCS))
+GUESTS := $(patsubst tests/guests/%.c,$(BUILD)/guests/%.elf,$(wildcard tests/guests/*.c))
+GCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
+           -fno-omit-frame-pointer -fno-builtin -mno-red-zone -mgeneral-regs-only \
+           -mcmodel=small -m64 $(WARN) -I. -MMD -MP -DHV_GUEST
+GLDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -z max-page-size=0x1000 \
+            -z noexecstack -T guest-drivers/rt/guest.ld
+
+guests: $(GUESTS)
+
+$(BUILD)/guest/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GCFLAGS) -c $< -o $@
+
+$(BUILD)/guest/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KASFLAGS) -DHV_GUEST -c $< -o $@
+
+$(BUILD)/guests/%.elf: $(BUILD)/guest/tests/guests/%.c.o $(GUEST_RT_OBJS) guest-drivers/rt/guest.ld
+	@mkdir -p $(dir $@)
+	$(CC) $(GLDFLAGS) -o $@ $< $(GUEST_RT_OBJS) -lgcc
+
 iso: $(BUILD)/hv.iso
 
 $(BUILD)/hv.iso: $(BUILD)/hv.elf tools/mkiso.sh
@@ -75,12 +101,12 @@ $(BUILD)/unit/%: tests/unit/%.c tests/unit/%.srcs $(shell cat tests/unit/*.srcs 
 unit: deps $(UNIT_TESTS)
 	@bash tools/run-unit.sh $(UNIT_TESTS)
 
-scenarios: deps image
+scenarios: deps image guests
 	@bash tools/scenarios.sh
 
 test: deps
 	@$(MAKE) --no-print-directory unit
-	@$(MAKE) --no-print-directory image
+	@$(MAKE) --no-print-directory image guests
 	@bash tools/scenarios.sh
 
 # Capture the emulators' ACPI tables as unit-test fixtures (developer tool).
@@ -90,4 +116,4 @@ acpi-capture: deps image
 clean:
 	rm -rf $(BUILD)
 
--include $(CORE_OBJS:.o=.d)
+-include $(CORE_OBJS:.o=.d) $(GUEST_RT_OBJS:.o=.d)
