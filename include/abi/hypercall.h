@@ -14,9 +14,9 @@
 #define HV_CPUID_BASE		0x40000000u
 #define HV_CPUID_VERSION	0x40000001u
 #define HV_CPUID_MAX		HV_CPUID_VERSION
-#define HV_SIGNATURE_EBX	0x76726548u	/* "Herv" */
-#define HV_SIGNATURE_ECX	0x6f726950u	/* "Piro" */
-#define HV_SIGNATURE_EDX	0x68726954u	/* "Tirh": "HervPiroTirh" */
+#define HV_SIGNATURE_EBX	0x74726150u	/* "Part" */
+#define HV_SIGNATURE_ECX	0x6f697469u	/* "itio" */
+#define HV_SIGNATURE_EDX	0x7079486eu	/* "nHyp": "PartitionHyp" */
 #define HV_ABI_VERSION		1u
 
 /*
