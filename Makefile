@@ -6,6 +6,8 @@ CC       ?= gcc
 HOSTCC   ?= gcc
 OBJCOPY  ?= objcopy
 JOBS     ?= 2
+# V=1 shows full commands.
+Q := $(if $(V),,@)
 
 # Hypervisor core: everything under these directories goes into the image.
 CORE_DIRS := boot arch vmm iommu
@@ -31,27 +33,30 @@ image: $(BUILD)/hv.elf $(BUILD)/hv32.elf
 
 $(BUILD)/hv/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
 $(BUILD)/hv/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(KASFLAGS) -c $< -o $@
+	@echo "  AS      $<"
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
 
 # Two passes: the second adds a table of function names (in .rodata, after .text, so
 # no code moves) that exception traces print.
 $(BUILD)/hv.elf: $(CORE_OBJS) linker.ld tools/gensyms.sh
-	bash tools/gensyms.sh - $(BUILD)/symtab0.c
-	$(CC) $(KCFLAGS) -c $(BUILD)/symtab0.c -o $(BUILD)/symtab0.o
-	$(CC) $(KLDFLAGS) -o $(BUILD)/hv.pass1.elf $(CORE_OBJS) $(BUILD)/symtab0.o -lgcc
-	bash tools/gensyms.sh $(BUILD)/hv.pass1.elf $(BUILD)/symtab.c
-	$(CC) $(KCFLAGS) -c $(BUILD)/symtab.c -o $(BUILD)/symtab.o
-	$(CC) $(KLDFLAGS) -o $@ $(CORE_OBJS) $(BUILD)/symtab.o -lgcc
+	@echo "  LD      $@"
+	$(Q)bash tools/gensyms.sh - $(BUILD)/symtab0.c
+	$(Q)$(CC) $(KCFLAGS) -c $(BUILD)/symtab0.c -o $(BUILD)/symtab0.o
+	$(Q)$(CC) $(KLDFLAGS) -o $(BUILD)/hv.pass1.elf $(CORE_OBJS) $(BUILD)/symtab0.o -lgcc
+	$(Q)bash tools/gensyms.sh $(BUILD)/hv.pass1.elf $(BUILD)/symtab.c
+	$(Q)$(CC) $(KCFLAGS) -c $(BUILD)/symtab.c -o $(BUILD)/symtab.o
+	$(Q)$(CC) $(KLDFLAGS) -o $@ $(CORE_OBJS) $(BUILD)/symtab.o -lgcc
 	@bash tools/check-symbols.sh $(BUILD)/hv.pass1.elf $@
 	@bash tools/check-image.sh $@
 
 # QEMU's -kernel takes only 32-bit ELF multiboot(1) images.
 $(BUILD)/hv32.elf: $(BUILD)/hv.elf
-	$(OBJCOPY) -O elf32-i386 $< $@
+	$(Q)$(OBJCOPY) -O elf32-i386 $< $@
 
 # ---- guests: small multiboot kernels that run as partitions ----
 # Each tests/guests/NAME.c is linked with the partition runtime (guest-drivers/rt/) into
@@ -69,15 +74,18 @@ guests: $(GUESTS)
 
 $(BUILD)/guest/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(GCFLAGS) -c $< -o $@
+	@echo "  CC      $< (guest)"
+	$(Q)$(CC) $(GCFLAGS) -c $< -o $@
 
 $(BUILD)/guest/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(KASFLAGS) -DHV_GUEST -c $< -o $@
+	@echo "  AS      $< (guest)"
+	$(Q)$(CC) $(KASFLAGS) -DHV_GUEST -c $< -o $@
 
 $(BUILD)/guests/%.elf: $(BUILD)/guest/tests/guests/%.c.o $(GUEST_RT_OBJS) guest-drivers/rt/guest.ld
 	@mkdir -p $(dir $@)
-	$(CC) $(GLDFLAGS) -o $@ $< $(GUEST_RT_OBJS) -lgcc
+	@echo "  LD      $@"
+	$(Q)$(CC) $(GLDFLAGS) -o $@ $< $(GUEST_RT_OBJS) -lgcc
 
 iso: $(BUILD)/hv.iso
 
@@ -96,7 +104,8 @@ UCFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=
 
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/%.srcs $(shell cat tests/unit/*.srcs 2>/dev/null) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(UCFLAGS) -o $@ $< $(shell cat tests/unit/$*.srcs) -lcmocka
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(UCFLAGS) -o $@ $< $(shell cat tests/unit/$*.srcs) -lcmocka
 
 unit: deps $(UNIT_TESTS)
 	@bash tools/run-unit.sh $(UNIT_TESTS)

@@ -20,6 +20,7 @@
 #include "vmm/log.h"
 #include "vmm/mem.h"
 #include "vmm/selftest.h"
+#include "vmm/vcpu_run.h"
 
 #define FOUR_GIB	0x100000000ull
 
@@ -167,6 +168,29 @@ static void audit_paging(void)
 		       (unsigned long long)first_wx);
 }
 
+/* Weak while the back ends are being written in parallel (removed once both land). */
+extern const struct vcpu_ops vmx_ops __attribute__((weak));
+extern const struct vcpu_ops svm_ops __attribute__((weak));
+
+static void run_guests(enum virt_kind vk)
+{
+	const struct vcpu_ops *ops = vk == VIRT_VMX ? &vmx_ops : &svm_ops;
+	int n;
+
+	if (!ops) {
+		pr_err("hv: no %s back end in this build", virt_kind_name(vk));
+		hv_exit(HV_EXIT_BOOT_FAILED);
+	}
+	n = guests_create(&boot, ops);
+
+	if (n < 0) {
+		pr_err("hv: guests not started: bad guests= option or module");
+		hv_exit(HV_EXIT_BOOT_FAILED);
+	}
+	if (n > 0)
+		guests_run();
+}
+
 /* Runs on the boot CPU's own guarded stack. */
 __attribute__((noreturn)) static void boot_continue(void)
 {
@@ -196,6 +220,7 @@ __attribute__((noreturn)) static void boot_continue(void)
 	}
 	pr_info("hv: boot complete: %u CPUs, %s, %llu KiB free", cpu_count,
 		virt_kind_name(vk), (unsigned long long)(mem_free_pages() * 4));
+	run_guests(vk);
 	hv_exit(HV_EXIT_OK);
 }
 

@@ -30,19 +30,43 @@ int mem_init(const struct boot_info *bi)
 	return pmm_init(&pmm, bi->mmap, bi->mmap_count, resv, n);
 }
 
+static void zero_pages(uint64_t pa, size_t n)
+{
+	volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)pa;
+
+	for (size_t i = 0; i < n * 512; i++)
+		p[i] = 0;
+}
+
 uint64_t mem_alloc_zeroed_page(void)
 {
 	uint64_t flags = spin_lock_irqsave(&mem_lock);
 	uint64_t pa = pmm_alloc_below(&pmm, 1, 1, FOUR_GIB);
 
 	spin_unlock_irqrestore(&mem_lock, flags);
-	if (pa) {
-		volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)pa;
-
-		for (int i = 0; i < 512; i++)
-			p[i] = 0;
-	}
+	if (pa)
+		zero_pages(pa, 1);
 	return pa;
+}
+
+uint64_t mem_alloc_zeroed_pages(size_t n, size_t align)
+{
+	uint64_t flags = spin_lock_irqsave(&mem_lock);
+	uint64_t pa = pmm_alloc_below(&pmm, n, align, FOUR_GIB);
+
+	spin_unlock_irqrestore(&mem_lock, flags);
+	if (pa)
+		zero_pages(pa, n);
+	return pa;
+}
+
+int mem_free(uint64_t pa, size_t n)
+{
+	uint64_t flags = spin_lock_irqsave(&mem_lock);
+	int ret = pmm_free(&pmm, pa, n);
+
+	spin_unlock_irqrestore(&mem_lock, flags);
+	return ret;
 }
 
 uint64_t mem_free_pages(void)

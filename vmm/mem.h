@@ -4,6 +4,7 @@
 #define VMM_MEM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "boot/multiboot.h"
@@ -12,6 +13,10 @@
 int mem_init(const struct boot_info *bi) __attribute__((warn_unused_result));
 /* A zeroed page below 4 GiB (reachable through the boot and final maps), or 0. */
 uint64_t mem_alloc_zeroed_page(void);
+/* n contiguous zeroed pages aligned to align pages (a power of two), or 0. */
+uint64_t mem_alloc_zeroed_pages(size_t n, size_t align);
+/* Returns pages from mem_alloc_zeroed_pages(); 0 or -HV_E* from pmm_free(). */
+int mem_free(uint64_t pa, size_t n);
 uint64_t mem_free_pages(void);
 /* Highest end of RAM in the memory map, for the direct map's extent. */
 uint64_t mem_top(void);

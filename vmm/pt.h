@@ -19,8 +19,13 @@ enum pt_memtype {
 
 /*
  * A format says how entries are encoded. Levels count from 0 (4 KiB leaf tables) to 3
- * (the root); a leaf at level 1 maps 2 MiB, at level 2 1 GiB.
+ * (the root); a leaf at level 1 maps 2 MiB, at level 2 1 GiB. A caller whose CPU lacks
+ * a page size copies a format and clears its bit in large_levels.
  */
+#define PT_LEVELS	4
+#define PT_LARGE(level)	(1u << (level))		/* a large_levels bit */
+#define PT_LEVEL_SIZE(level)	(0x1000ull << (9 * (level)))	/* bytes one entry maps */
+
 struct pt_format {
 	const char *name;
 	uint64_t (*table_entry)(uint64_t table_pa);
@@ -30,10 +35,13 @@ struct pt_format {
 	unsigned int (*perm)(uint64_t e);	/* enum pt_perm bits of a present entry */
 	uint64_t addr_mask;			/* physical address bits of an entry */
 	unsigned int large_levels;		/* bit n set: leaves allowed at level n */
+	/* va is a linear address: bits 63:47 equal (SDM 3A 3.3.7.1); else va < 2^48. */
+	bool canonical;
 };
 
 /* Formats, in vmm/pt_formats.c; EPT and NPT leaves are guest-memory mappings. */
 extern const struct pt_format pt_format_host;	/* x86-64 4-level, SDM 3A 4.5 */
+extern const struct pt_format pt_format_host_2m;	/* the same without 1 GiB pages */
 extern const struct pt_format pt_format_ept;	/* SDM 3C 29.3.2 */
 extern const struct pt_format pt_format_npt;	/* APM 2 15.25: host format, U=1 */
 
@@ -47,25 +55,42 @@ struct pt_mem {
 /*
  * Maps [va, va+size) to [pa, pa+size) with perm and mt, using the largest pages the
  * format and the alignment allow. Every entry is written with one 64-bit store, and a
- * new table is filled before the entry pointing to it is written, so a concurrent
- * walker never sees a half-built path. Existing leaves in the range are replaced; a
- * large leaf that must be split is -HV_EEXIST (callers unmap first).
- * Returns 0, -HV_EINVAL (unaligned), -HV_ENOMEM.
+ * new table (zeroed by alloc_table) is linked before it is filled, so a concurrent
+ * walker only ever sees valid entries. Existing leaves in the range are replaced; where
+ * a table already exists, the mapping fills it with smaller pages rather than dropping
+ * it. A large leaf that must be split is -HV_EEXIST (callers unmap first). The range is
+ * checked before anything is written, so -HV_EINVAL and -HV_EEXIST change nothing;
+ * -HV_ENOMEM may leave part of the range mapped, in whole, correct leaves (the caller
+ * unmaps the range to undo it). perm: R, R|W, R|X, R|W|X, or X alone (EPT
+ * execute-only; host and NPT entries always allow reads); W without R is -HV_EINVAL.
+ * size 0 does nothing. Not safe against a concurrent pt_map/pt_unmap on the same
+ * tables; TLB and INVEPT flushes after replacing a leaf are the caller's.
+ * Returns 0, -HV_EINVAL (unaligned, wrapping, outside the address space), -HV_EEXIST,
+ * -HV_ENOMEM.
  */
 int pt_map(const struct pt_format *f, const struct pt_mem *m, uint64_t root, uint64_t va,
 	   uint64_t pa, uint64_t size, unsigned int perm, enum pt_memtype mt)
 	__attribute__((warn_unused_result));
 
-/* Clears the leaves covering [va, va+size); tables stay. -HV_EINVAL if it would split. */
+/*
+ * Clears the leaves covering [va, va+size); tables stay, unmapped parts are skipped.
+ * -HV_EINVAL (nothing changed) if unaligned or if it would split a large page.
+ */
 int pt_unmap(const struct pt_format *f, const struct pt_mem *m, uint64_t root, uint64_t va,
 	     uint64_t size) __attribute__((warn_unused_result));
 
-/* Translates va: 0 and *pa, *perm, *page_size; -HV_ENOENT when unmapped. */
+/*
+ * Translates va: 0 and *pa (with va's offset in the page), *perm, *page_size (each may
+ * be NULL); -HV_ENOENT when unmapped.
+ */
 int pt_lookup(const struct pt_format *f, const struct pt_mem *m, uint64_t root, uint64_t va,
 	      uint64_t *pa, unsigned int *perm, uint64_t *page_size)
 	__attribute__((warn_unused_result));
 
-/* Calls fn for each leaf (va, pa, size, perm) in address order; stops on non-zero. */
+/*
+ * Calls fn for each leaf (va, pa, size, perm) in address order, va canonical for the
+ * host format; stops on non-zero and returns it, else 0.
+ */
 typedef int (*pt_leaf_fn)(uint64_t va, uint64_t pa, uint64_t size, unsigned int perm,
 			  void *ctx);
 int pt_walk(const struct pt_format *f, const struct pt_mem *m, uint64_t root, pt_leaf_fn fn,

@@ -32,6 +32,9 @@ struct percpu {
 	unsigned int index;
 	uint32_t apic_id;
 	volatile bool online;
+	/* Work handed to this CPU by the boot CPU; the idle loop runs it once. */
+	void (*volatile work)(void *);
+	void *volatile work_arg;
 	struct stack_range stack;
 	struct stack_range ist[IST_COUNT + 1];	/* indexed by enum ist_slot */
 	uint64_t gdt[5] __attribute__((aligned(16)));

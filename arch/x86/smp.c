@@ -105,6 +105,23 @@ unsigned int smp_boot(const struct acpi_madt_info *madt)
 	return cpu_count;
 }
 
+/* Waits for work from the boot CPU (polling: no IPIs yet), runs it, waits again. */
+__attribute__((noreturn)) void smp_idle(void)
+{
+	struct percpu *pc = this_cpu();
+
+	for (;;) {
+		void (*fn)(void *) = __atomic_load_n(&pc->work, __ATOMIC_ACQUIRE);
+
+		if (!fn) {
+			cpu_relax();
+			continue;
+		}
+		fn(pc->work_arg);
+		__atomic_store_n(&pc->work, (void (*)(void *))0, __ATOMIC_RELEASE);
+	}
+}
+
 /* First C code on an AP, on its own stack and the final page tables. */
 void ap_main(void)
 {
@@ -114,6 +131,5 @@ void ap_main(void)
 	lapic_init();
 	pr_info("smp: cpu %u apic=%u online", idx, lapic_id());
 	__atomic_store_n(&percpu_area[idx].online, true, __ATOMIC_RELEASE);
-	/* Parked until the scheduler exists: interrupts off, woken only by INIT/NMI. */
-	cpu_halt_forever();
+	smp_idle();
 }

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/* A guest: its memory, nested page tables, one vCPU, and how it ended. */
+#ifndef VMM_GUEST_H
+#define VMM_GUEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "boot/multiboot.h"
+#include "vmm/vcpu.h"
+
+#define GUEST_NAME_MAX		32
+#define GUEST_MAX		8
+#define GUEST_DEFAULT_MIB	16
+#define GUEST_CONSOLE_LINE	160
+/* Guest-physical page holding the multiboot information the guest starts with. */
+#define GUEST_BOOTINFO_GPA	0x8000ull
+
+enum guest_state {
+	GUEST_CREATED,
+	GUEST_RUNNING,
+	GUEST_EXITED,	/* it called HC_EXIT */
+	GUEST_STOPPED,	/* the hypervisor stopped it */
+};
+
+struct guest {
+	char name[GUEST_NAME_MAX];
+	enum guest_state state;
+	int exit_status;
+	unsigned int cpu;		/* physical CPU its vCPU is pinned to */
+	uint64_t mem_hpa;		/* host-physical base of its contiguous memory */
+	struct guest_mem mem;		/* size and nested table root */
+	uint64_t entry;
+	struct vcpu vcpu;
+	/* Console output collected until a newline (HC_CONSOLE_WRITE, port 0xE9). */
+	char line[GUEST_CONSOLE_LINE];
+	unsigned int line_len;
+	uint64_t io_denied;		/* denied port accesses, for the exit report */
+};
+
+/* One guest request from the command line: guests=NAME@CPU[/MIB],... */
+struct guest_spec {
+	char name[GUEST_NAME_MAX];
+	unsigned int cpu;
+	unsigned int mem_mib;
+};
+
+/* Parses the guests= option; returns the count or -HV_EINVAL / -HV_E2BIG. */
+int guest_parse_specs(const char *s, struct guest_spec *out, unsigned int max)
+	__attribute__((warn_unused_result));
+
+/* Builds a guest from module mod (an ELF image): memory, nested tables, boot info. */
+int guest_create(struct guest *g, const struct guest_spec *spec, const struct boot_module *mod,
+		 const struct vcpu_ops *ops) __attribute__((warn_unused_result));
+
+/* Writes the multiboot(1) information for a guest of mem_size bytes into its memory. */
+void guest_write_bootinfo(uint8_t *mem, uint64_t mem_size, const char *cmdline);
+
+/* Host pointer to [gpa, gpa+len) of g's memory, or NULL if outside it. */
+void *guest_ptr(const struct guest *g, uint64_t gpa, uint64_t len);
+
+/* Appends console bytes; complete lines are logged as "[name] text". */
+void guest_console(struct guest *g, const char *s, uint64_t len);
+
+#endif

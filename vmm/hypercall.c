@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/* The hypercall table: check every argument, then act with code that cannot fail. */
+#include "arch/x86/cpu.h"
+#include "arch/x86/tsc.h"
+#include "include/abi/hypercall.h"
+#include "vmm/exit.h"
+#include "vmm/guest.h"
+
+#define FIRST_EXTERNAL_VECTOR	32
+
+typedef int64_t (*hypercall_fn)(struct vcpu *v, const uint64_t *arg);
+
+static int64_t hc_version(struct vcpu *v, const uint64_t *arg)
+{
+	return HV_ABI_VERSION;
+}
+
+static int64_t hc_console_write(struct vcpu *v, const uint64_t *arg)
+{
+	const char *buf;
+
+	if (arg[1] > HC_CONSOLE_MAX)
+		return -HV_EINVAL;
+	buf = guest_ptr(v->guest, arg[0], arg[1]);
+	if (!buf)
+		return -HV_EFAULT;
+	guest_console(v->guest, buf, arg[1]);
+	return 0;
+}
+
+static int64_t hc_exit(struct vcpu *v, const uint64_t *arg)
+{
+	vcpu_exit_guest(v, (int)arg[0]);
+	return 0;
+}
+
+static int64_t hc_timer_oneshot(struct vcpu *v, const uint64_t *arg)
+{
+	if (arg[0] && (arg[1] < FIRST_EXTERNAL_VECTOR || arg[1] > 255))
+		return -HV_EINVAL;
+	v->timer_deadline = arg[0];
+	v->timer_vector = (uint8_t)arg[1];
+	return 0;
+}
+
+static int64_t hc_tsc_hz(struct vcpu *v, const uint64_t *arg)
+{
+	return (int64_t)tsc_hz();
+}
+
+static const hypercall_fn hypercalls[HC_COUNT] = {
+	[HC_VERSION] = hc_version,
+	[HC_CONSOLE_WRITE] = hc_console_write,
+	[HC_EXIT] = hc_exit,
+	[HC_TIMER_ONESHOT] = hc_timer_oneshot,
+	[HC_TSC_HZ] = hc_tsc_hz,
+};
+
+int handle_hypercall(struct vcpu *v, const struct exit_info *ei)
+{
+	uint64_t nr = v->gpr[GPR_RAX];
+	const uint64_t arg[5] = { v->gpr[GPR_RDI], v->gpr[GPR_RSI], v->gpr[GPR_RDX],
+				  v->gpr[GPR_R10], v->gpr[GPR_R8] };
+	int64_t ret = -HV_ENOSYS;
+
+	v->rip += ei->insn_len;
+	if (nr < HC_COUNT && hypercalls[nr])
+		ret = hypercalls[nr](v, arg);
+	v->gpr[GPR_RAX] = (uint64_t)ret;
+	return v->state == VCPU_STOPPED;
+}
