@@ -118,6 +118,10 @@ test: deps
 	@$(MAKE) --no-print-directory image guests
 	@bash tools/scenarios.sh
 
+# Exit round-trip costs on each vCPU platform (not part of `make test`).
+bench: deps image guests
+	@bash tools/bench.sh
+
 # Capture the emulators' ACPI tables as unit-test fixtures (developer tool).
 acpi-capture: deps image
 	bash tools/acpi-capture.sh

@@ -16,6 +16,7 @@
 #include "boot/multiboot.h"
 #include "include/abi/hv_errno.h"
 #include "iommu/iommu.h"
+#include "vmm/bench.h"
 #include "vmm/crc32.h"
 #include "vmm/log.h"
 #include "vmm/mem.h"
@@ -220,6 +221,8 @@ __attribute__((noreturn)) static void boot_continue(void)
 	}
 	pr_info("hv: boot complete: %u CPUs, %s, %llu KiB free", cpu_count,
 		virt_kind_name(vk), (unsigned long long)(mem_free_pages() * 4));
+	if (boot_cmdline_has(&boot, "bench"))
+		bench_host();
 	run_guests(vk);
 	hv_exit(HV_EXIT_OK);
 }

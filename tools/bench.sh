@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# `make bench`: round-trip cost of a CPUID exit and of a null hypercall, seen by a guest in
+# TSC ticks, next to a bare CPUID in root mode, on each vCPU platform. Every platform here
+# counts one TSC tick per instruction (QEMU with -icount shift=0, Bochs always), so the
+# figures are instruction counts, repeatable run to run. Results: build/bench/results.txt.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+out=$root/build/bench
+hv=${HV:-$root/build/hv.elf}
+guest=$root/build/guests/bench.elf
+mkdir -p "$out"
+
+bash "$here/mkiso.sh" "$out/bench.iso" "$hv" "exit bench guests=bench@0" "bench=$guest"
+
+run_platform() {
+	local name=$1
+	shift
+	local log=$out/$name.log
+	"$@" --iso "$out/bench.iso" --log "$log" --timeout 300 >/dev/null 2>&1 || true
+	local host guest
+	host=$(grep -m1 '^bench: host' "$log" || true)
+	guest=$(grep -m1 'bench: guest' "$log" || true)
+	if [[ -z $host || -z $guest ]]; then
+		printf '%-22s FAILED: no bench lines in %s\n' "$name" "$log"
+		return 1
+	fi
+	field() { sed -nE "s/.*[[:space:]]$1=([0-9]+).*/\1/p" <<<"$2"; }
+	local hr hc gr gc gh
+	hr=$(field rdtsc_ticks "$host")
+	hc=$(field cpuid_ticks "$host")
+	gr=$(field rdtsc_ticks "$guest")
+	gc=$(field cpuid_exit_ticks "$guest")
+	gh=$(field hypercall_ticks "$guest")
+	printf '%-22s %10s %12s %12s %14s %14s\n' "$name" "$((hc - hr))" "$((gc - gr))" \
+		"$((gh - gr))" "$((gc - hc))" "$((gh - gr - (hc - hr)))"
+}
+
+{
+	echo "Exit round trips in TSC ticks (= instructions on these platforms), medians of 64."
+	echo "cpuid: bare CPUID in root mode; exit: CPUID from a guest, entry to resume;"
+	echo "hcall: null hypercall (HC_VERSION); *-over-bare: the part that is exit handling."
+	printf '%-22s %10s %12s %12s %14s %14s\n' platform cpuid exit hcall exit-over-bare hcall-over-bare
+	run_platform qemu-epyc-svm bash "$here/run-qemu.sh" --cpu EPYC --smp 1 \
+		--extra "-icount shift=0,sleep=off -rtc clock=vm" || true
+	run_platform bochs-ryzen-svm bash "$here/run-bochs.sh" --cpu ryzen --smp 1 || true
+	run_platform bochs-skylake-vmx bash "$here/run-bochs.sh" --cpu corei7_skylake_x --smp 1 || true
+} | tee "$out/results.txt"
