@@ -8,6 +8,7 @@
 #include "arch/x86/lapic.h"
 #include "arch/x86/paging.h"
 #include "arch/x86/percpu.h"
+#include "arch/x86/pic.h"
 #include "arch/x86/platform.h"
 #include "arch/x86/serial.h"
 #include "arch/x86/smp.h"
@@ -246,6 +247,7 @@ void hv_main(uint32_t magic, uint32_t info_pa)
 	serial_init();
 	pr_info("hv: starting");
 	copy_page0();
+	pic_disable();
 	idt_init();
 	idt_load();
 	ret = multiboot_parse(magic, info_pa, &phys, &boot);

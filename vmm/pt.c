@@ -214,31 +214,43 @@ int pt_unmap(const struct pt_format *f, const struct pt_mem *m, uint64_t root, u
 	return ret ? ret : pt_run(&op, root, va, size);
 }
 
-int pt_lookup(const struct pt_format *f, const struct pt_mem *m, uint64_t root, uint64_t va,
-	      uint64_t *pa, unsigned int *perm, uint64_t *page_size)
+int pt_lookup_entry(const struct pt_format *f, const struct pt_mem *m, uint64_t root,
+		    uint64_t va, uint64_t *entry, int *level)
 {
 	uint64_t table = root;
 
 	if (!pt_va_ok(f, va))
 		return -HV_ENOENT;
-	for (int level = PT_ROOT; level >= 0; level--) {
-		uint64_t e = pt_read(&pt_table(m, table)[pt_index(va, level)]);
-		uint64_t size = PT_LEVEL_SIZE(level);
+	for (int l = PT_ROOT; l >= 0; l--) {
+		uint64_t e = pt_read(&pt_table(m, table)[pt_index(va, l)]);
 
 		if (!f->present(e))
 			return -HV_ENOENT;
-		if (f->is_leaf(e, level)) {
-			if (pa)
-				*pa = pt_entry_pa(f, e, level) | (va & (size - 1));
-			if (perm)
-				*perm = f->perm(e);
-			if (page_size)
-				*page_size = size;
+		if (f->is_leaf(e, l)) {
+			*entry = e;
+			*level = l;
 			return 0;
 		}
 		table = pt_entry_pa(f, e, 0);
 	}
-	return -HV_ENOENT;
+	return -HV_ENOENT;	/* not reached: level 0 entries are leaves */
+}
+
+int pt_lookup(const struct pt_format *f, const struct pt_mem *m, uint64_t root, uint64_t va,
+	      uint64_t *pa, unsigned int *perm, uint64_t *page_size)
+{
+	uint64_t e;
+	int level, ret = pt_lookup_entry(f, m, root, va, &e, &level);
+
+	if (ret)
+		return ret;
+	if (pa)
+		*pa = pt_entry_pa(f, e, level) | (va & (PT_LEVEL_SIZE(level) - 1));
+	if (perm)
+		*perm = f->perm(e);
+	if (page_size)
+		*page_size = PT_LEVEL_SIZE(level);
+	return 0;
 }
 
 struct pt_walker {

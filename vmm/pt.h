@@ -87,6 +87,10 @@ int pt_lookup(const struct pt_format *f, const struct pt_mem *m, uint64_t root, 
 	      uint64_t *pa, unsigned int *perm, uint64_t *page_size)
 	__attribute__((warn_unused_result));
 
+/* The raw leaf entry mapping va and its level (for audits); -HV_ENOENT when unmapped. */
+int pt_lookup_entry(const struct pt_format *f, const struct pt_mem *m, uint64_t root,
+		    uint64_t va, uint64_t *entry, int *level) __attribute__((warn_unused_result));
+
 /*
  * Calls fn for each leaf (va, pa, size, perm) in address order, va canonical for the
  * host format; stops on non-zero and returns it, else 0.

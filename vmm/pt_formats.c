@@ -9,7 +9,8 @@
  * ---- x86-64 4-level paging, SDM vol 3A sec. 4.5, tables 4-14 (PML4E) .. 4-20 (PTE) ----
  * Bits named in arch/x86/asm.h: P 0, R/W 1, U/S 2, PWT 3, PCD 4, PS 7; XD 63 is PTE_NX
  * (arch/x86/paging.h, honoured with IA32_EFER.NXE = 1). PCD|PWT with PAT bit 0 selects
- * PAT entry 3, UC at power-on and as this hypervisor leaves it (SDM 3A 11.12.3).
+ * PAT entry 3, UC at power-on and as this hypervisor leaves it (SDM 3A 13.12.3,
+ * "Selecting a Memory Type from the PAT"; 11.12.3 in SDMs before 2023).
  */
 static uint64_t host_table(uint64_t table_pa)
 {
@@ -81,7 +82,7 @@ const struct pt_format pt_format_host_2m = {
 #define EPT_X		(1ull << 2)	/* execute access (supervisor-mode with MBEC) */
 #define EPT_RWX		(EPT_R | EPT_W | EPT_X)
 #define EPT_MT_SHIFT	3		/* bits 5:3: EPT memory type, leaves only (29.3.7) */
-#define EPT_MT_UC	0ull		/* memory types: SDM 3A 11.3, table 11-2 */
+#define EPT_MT_UC	0ull		/* encodings as in the PAT and MTRRs (SDM 3A 13.3) */
 #define EPT_MT_WB	6ull
 #define EPT_IPAT	(1ull << 6)	/* ignore guest PAT; left 0 so the guest's PAT applies */
 #define EPT_PAGE	(1ull << 7)	/* 1: this PDPTE/PDE maps a page (tables 29-2, 29-4) */

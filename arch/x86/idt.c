@@ -170,7 +170,8 @@ void trap_handler(struct trap_frame *f)
 {
 	if (f->vector == 13 && fixup_exception(f))
 		return;
-	if (f->vector == VEC_SPURIOUS)
+	/* LAPIC spurious vector, and the 8259s' spurious IRQ 7 and 15 (pic.c). */
+	if (f->vector == VEC_SPURIOUS || f->vector == 0x27 || f->vector == 0x2f)
 		return;
 	report(f);
 	pr_err("hv: cpu halted after exception");

@@ -1,90 +1,85 @@
 /* SPDX-License-Identifier: MIT */
-/* Builds and edits the hypervisor's 4-level page tables (SDM vol 3A sec. 4.5). */
+/* The hypervisor's own page tables (SDM vol 3A sec. 4.5), built with the pt engine. */
 #include "arch/x86/paging.h"
 
 #include "arch/x86/cpu.h"
 #include "include/abi/hv_errno.h"
 #include "vmm/mem.h"
+#include "vmm/pt.h"
 
 extern char _image_start[], _text_end[], _rodata_end[], _image_end[];
 extern char boot_stack_guard[];
 
 uint64_t hv_cr3;
 
-static uint64_t *table_va(uint64_t entry)
+/*
+ * 2 MiB pages at most: the direct map's cache attribute is chosen per 2 MiB, and not
+ * every CPU has 1 GiB pages.
+ */
+static const struct pt_format *const hv_fmt = &pt_format_host_2m;
+
+static uint64_t hv_alloc_table(void *ctx)
 {
-	return (uint64_t *)(uintptr_t)(entry & PTE_ADDR_MASK);
+	return mem_alloc_zeroed_page();
 }
 
-static unsigned int index_at(uint64_t va, int level)
+/* Table pages lie below 4 GiB, identity-mapped by both the boot and the final map. */
+static uint64_t *hv_table_ptr(uint64_t pa, void *ctx)
 {
-	return (unsigned int)((va >> (12 + 9 * level)) & 511);
+	return (uint64_t *)(uintptr_t)pa;
 }
 
-/* Walks to the table at `level` (0 = PT, 1 = PD), creating missing tables. */
-static uint64_t *walk_create(uint64_t root, uint64_t va, int level)
+static const struct pt_mem hv_mem = { hv_alloc_table, hv_table_ptr, 0 };
+
+static bool in_image(uint64_t pa)
 {
-	uint64_t *table = table_va(root);
-
-	for (int l = 3; l > level; l--) {
-		uint64_t *e = &table[index_at(va, l)];
-
-		if (!(*e & PTE_P)) {
-			uint64_t pa = mem_alloc_zeroed_page();
-
-			if (!pa)
-				return 0;
-			/* Permissions are enforced at the leaf; inner levels allow all. */
-			*e = pa | PTE_P | PTE_W;
-		}
-		if (*e & PTE_PS)
-			return 0;
-		table = table_va(*e);
-	}
-	return table;
+	return pa >= (uintptr_t)_image_start && pa < (uintptr_t)_image_end;
 }
 
-static int map_page(uint64_t root, uint64_t va, uint64_t entry, int level)
-{
-	uint64_t *table = walk_create(root, va, level);
-
-	if (!table)
-		return -HV_ENOMEM;
-	table[index_at(va, level)] = entry;
-	return 0;
-}
-
-static uint64_t image_page_flags(uint64_t pa)
-{
-	if (pa < (uintptr_t)_text_end)
-		return PTE_P;				/* text: read, execute */
-	if (pa < (uintptr_t)_rodata_end)
-		return PTE_P | PTE_NX;			/* rodata: read only */
-	return PTE_P | PTE_W | PTE_NX;			/* data, bss */
-}
-
-static uint64_t small_page_flags(uint64_t pa, uint64_t cache)
+/* What a 4 KiB page of the regions below the image's end gets; 0: left unmapped. */
+static unsigned int low_page_perm(uint64_t pa)
 {
 	if (pa == 0 || pa == (uintptr_t)boot_stack_guard)
 		return 0;	/* catch NULL dereferences and boot stack overflows */
-	if (pa >= (uintptr_t)_image_start && pa < (uintptr_t)_image_end)
-		return image_page_flags(pa);
-	return PTE_P | PTE_W | PTE_NX | cache;
+	if (!in_image(pa) || pa >= (uintptr_t)_rodata_end)
+		return PT_R | PT_W;		/* direct map, data, bss */
+	if (pa >= (uintptr_t)_text_end)
+		return PT_R;			/* rodata */
+	return PT_R | PT_X;			/* text */
 }
 
-static int map_region(uint64_t root, uint64_t base, uint64_t cache)
+static bool same_kind(uint64_t a, uint64_t b)
 {
-	int ret = 0;
+	return low_page_perm(a) == low_page_perm(b) && in_image(a) == in_image(b);
+}
 
-	/* 2 MiB regions holding page 0 or the image are split into 4 KiB pages. */
-	if (base >= (uintptr_t)_image_end)
-		return map_page(root, base, base | PTE_P | PTE_W | PTE_NX | PTE_PS | cache, 1);
-	for (uint64_t pa = base; pa < base + LARGE_PAGE_SIZE && !ret; pa += PAGE_SIZE) {
-		uint64_t flags = small_page_flags(pa, cache);
+/* A 2 MiB region holding page 0 or part of the image: runs of like 4 KiB pages. */
+static int map_low_region(uint64_t root, uint64_t base, enum pt_memtype mt)
+{
+	uint64_t end = base + LARGE_PAGE_SIZE, next;
 
-		ret = map_page(root, pa, flags ? (pa | flags) : 0, 0);
+	for (uint64_t pa = base; pa < end; pa = next) {
+		unsigned int perm = low_page_perm(pa);
+		int ret;
+
+		for (next = pa + PAGE_SIZE; next < end && same_kind(pa, next); next += PAGE_SIZE)
+			;
+		if (!perm)
+			continue;
+		/* The image is RAM, whatever the rest of its region is. */
+		ret = pt_map(hv_fmt, &hv_mem, root, pa, pa, next - pa, perm,
+			     in_image(pa) ? PT_MEM_WB : mt);
+		if (ret)
+			return ret;
 	}
-	return ret;
+	return 0;
+}
+
+static int map_region(uint64_t root, uint64_t base, enum pt_memtype mt)
+{
+	if (base < (uintptr_t)_image_end)
+		return map_low_region(root, base, mt);
+	return pt_map(hv_fmt, &hv_mem, root, base, base, LARGE_PAGE_SIZE, PT_R | PT_W, mt);
 }
 
 int paging_init(uint64_t top, paging_is_ram_fn is_ram)
@@ -94,11 +89,9 @@ int paging_init(uint64_t top, paging_is_ram_fn is_ram)
 
 	if (!root)
 		return -HV_ENOMEM;
-	for (uint64_t base = 0; base < top && !ret; base += LARGE_PAGE_SIZE) {
-		uint64_t cache = is_ram(base, LARGE_PAGE_SIZE) ? 0 : (PTE_PCD | PTE_PWT);
-
-		ret = map_region(root, base, cache);
-	}
+	for (uint64_t base = 0; base < top && !ret; base += LARGE_PAGE_SIZE)
+		ret = map_region(root, base,
+				 is_ram(base, LARGE_PAGE_SIZE) ? PT_MEM_WB : PT_MEM_UC);
 	if (ret)
 		return ret;
 	hv_cr3 = root;
@@ -106,15 +99,24 @@ int paging_init(uint64_t top, paging_is_ram_fn is_ram)
 	return 0;
 }
 
+/* flags: PTE_W, PTE_NX, PTE_PCD as in a leaf entry (readable is implied). */
+static unsigned int flags_perm(uint64_t flags)
+{
+	return PT_R | ((flags & PTE_W) ? PT_W : 0) | ((flags & PTE_NX) ? 0 : PT_X);
+}
+
 int paging_map_fresh(uint64_t va, uint64_t size, uint64_t flags)
 {
+	enum pt_memtype mt = (flags & PTE_PCD) ? PT_MEM_UC : PT_MEM_WB;
+
 	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
 		uint64_t pa = mem_alloc_zeroed_page();
 		int ret;
 
 		if (!pa)
 			return -HV_ENOMEM;
-		ret = map_page(hv_cr3, va + off, pa | PTE_P | flags, 0);
+		ret = pt_map(hv_fmt, &hv_mem, hv_cr3, va + off, pa, PAGE_SIZE, flags_perm(flags),
+			     mt);
 		if (ret)
 			return ret;
 		invlpg(va + off);
@@ -124,20 +126,13 @@ int paging_map_fresh(uint64_t va, uint64_t size, uint64_t flags)
 
 uint64_t paging_lookup(uint64_t va, uint64_t *page_size)
 {
-	uint64_t *table = table_va(hv_cr3);
+	uint64_t e;
+	int level;
 
-	for (int l = 3; l >= 0; l--) {
-		uint64_t e = table[index_at(va, l)];
-
-		if (!(e & PTE_P))
-			return 0;
-		if (l == 0 || (e & PTE_PS)) {
-			*page_size = PAGE_SIZE << (9 * l);
-			return e;
-		}
-		table = table_va(e);
-	}
-	return 0;
+	if (pt_lookup_entry(hv_fmt, &hv_mem, hv_cr3, va, &e, &level))
+		return 0;
+	*page_size = PT_LEVEL_SIZE(level);
+	return e;
 }
 
 struct audit {
@@ -146,34 +141,24 @@ struct audit {
 	uint64_t first_wx;
 };
 
-static void audit_table(const uint64_t *table, int level, uint64_t va, struct audit *a)
+static int audit_leaf(uint64_t va, uint64_t pa, uint64_t size, unsigned int perm, void *ctx)
 {
-	for (unsigned int i = 0; i < 512; i++) {
-		uint64_t e = table[i];
-		uint64_t eva = va | ((uint64_t)i << (12 + 9 * level));
+	struct audit *a = ctx;
 
-		if (level == 3 && (eva & (1ull << 47)))
-			eva |= 0xffff000000000000ull;	/* canonical form */
-		if (!(e & PTE_P))
-			continue;
-		if (level > 0 && !(e & PTE_PS)) {
-			audit_table(table_va(e), level - 1, eva, a);
-			continue;
-		}
-		a->leaves++;
-		if ((e & PTE_W) && !(e & PTE_NX)) {
-			if (!a->wx)
-				a->first_wx = eva;
-			a->wx++;
-		}
+	a->leaves++;
+	if ((perm & PT_W) && (perm & PT_X)) {
+		if (!a->wx)
+			a->first_wx = va;
+		a->wx++;
 	}
+	return 0;
 }
 
 int paging_audit(uint64_t *leaves, uint64_t *first_wx)
 {
 	struct audit a = { 0 };
 
-	audit_table(table_va(hv_cr3), 3, 0, &a);
+	(void)pt_walk(hv_fmt, &hv_mem, hv_cr3, audit_leaf, &a);	/* audit_leaf never stops */
 	*leaves = a.leaves;
 	*first_wx = a.first_wx;
 	return (int)a.wx;
