@@ -170,20 +170,9 @@ static void audit_paging(void)
 		       (unsigned long long)first_wx);
 }
 
-/* Weak while the back ends are being written in parallel (removed once both land). */
-extern const struct vcpu_ops vmx_ops __attribute__((weak));
-extern const struct vcpu_ops svm_ops __attribute__((weak));
-
 static void run_guests(enum virt_kind vk)
 {
-	const struct vcpu_ops *ops = vk == VIRT_VMX ? &vmx_ops : &svm_ops;
-	int n;
-
-	if (!ops) {
-		pr_err("hv: no %s back end in this build", virt_kind_name(vk));
-		hv_exit(HV_EXIT_BOOT_FAILED);
-	}
-	n = guests_create(&boot, ops);
+	int n = guests_create(&boot, vk == VIRT_VMX ? &vmx_ops : &svm_ops);
 
 	if (n < 0) {
 		pr_err("hv: guests not started: bad guests= option or module");

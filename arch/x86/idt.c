@@ -170,6 +170,12 @@ void trap_handler(struct trap_frame *f)
 {
 	if (f->vector == 13 && fixup_exception(f))
 		return;
+	/* NMIs that hit a guest come back to the host once GIF/NMI blocking lifts. */
+	if (f->vector == 2) {
+		pr_warn("nmi: on cpu %d at rip 0x%llx", rdmsr(MSR_GS_BASE) ? (int)this_cpu()->index : -1,
+			(unsigned long long)f->rip);
+		return;
+	}
 	/* LAPIC spurious vector, and the 8259s' spurious IRQ 7 and 15 (pic.c). */
 	if (f->vector == VEC_SPURIOUS || f->vector == 0x27 || f->vector == 0x2f)
 		return;

@@ -20,6 +20,7 @@ enum svm_exitcode {
 	SVM_EXIT_DR15_WRITE = 0x3f,
 	SVM_EXIT_EXCP0 = 0x40,		/* 0x40-0x5f: exception vector n */
 	SVM_EXIT_EXCP31 = 0x5f,
+	SVM_EXIT_EXCP_DF = 0x48,	/* #DF: see exit.c */
 	SVM_EXIT_INTR = 0x60,
 	SVM_EXIT_NMI = 0x61,
 	SVM_EXIT_SMI = 0x62,
