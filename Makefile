@@ -23,6 +23,8 @@ KASFLAGS := -I. -m64 -MMD -MP -D__ASSEMBLY__
 KLDFLAGS := -nostdlib -Wl,--build-id=none -static -no-pie -z max-page-size=0x1000 -z noexecstack -T linker.ld
 
 .PHONY: all deps image guests iso run test unit scenarios bench clean acpi-capture
+# Keep the guests' objects (intermediate files of a pattern chain) between builds.
+.SECONDARY:
 
 all: image guests
 

@@ -34,7 +34,7 @@ run_platform() {
 	gc=$(field cpuid_exit_ticks "$guest")
 	gh=$(field hypercall_ticks "$guest")
 	printf '%-22s %10s %12s %12s %14s %14s\n' "$name" "$((hc - hr))" "$((gc - gr))" \
-		"$((gh - gr))" "$((gc - hc))" "$((gh - gr - (hc - hr)))"
+		"$((gh - gr))" "$((gc - gr - (hc - hr)))" "$((gh - gr - (hc - hr)))"
 }
 
 {
