@@ -64,7 +64,10 @@ boot_entry32:
 	rdmsr
 	orl $(EFER_LME | EFER_NXE), %eax
 	wrmsr
+	/* Caches on: firmware or reset may leave CR0.CD/NW set, and VM entry never
+	 * changes them, so guests would run uncached too (SDM 3A 12.5.3, 3C 27.3.2.1). */
 	movl %cr0, %eax
+	andl $~(CR0_CD | CR0_NW), %eax
 	orl $(CR0_PG | CR0_WP | CR0_PE), %eax
 	movl %eax, %cr0
 

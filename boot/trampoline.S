@@ -24,7 +24,8 @@ trampoline_start:
 	rdmsr
 	orl $(EFER_LME | EFER_NXE), %eax
 	wrmsr
-	movl %cr0, %eax
+	movl %cr0, %eax			/* INIT leaves CD and NW set: turn caching on */
+	andl $~(CR0_CD | CR0_NW), %eax
 	orl $(CR0_PG | CR0_WP | CR0_PE), %eax
 	movl %eax, %cr0
 	ljmpl $GDT_CODE64, $T(tramp_long)

@@ -35,7 +35,7 @@ static void inject_gp(struct vcpu *v)
 
 /* ---- CPUID: host values, filtered (SDM vol 2A CPUID; APM vol 3 app. E) ---- */
 
-static void cpuid_filter(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
+static void cpuid_filter(struct vcpu *v, uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
 {
 	switch (leaf) {
 	case 1:
@@ -45,6 +45,10 @@ static void cpuid_filter(struct vcpu *v, uint32_t leaf, struct cpuid_regs *r)
 			r->ecx |= 1u << 27;
 		r->ecx |= 1u << 31;		/* a hypervisor is present */
 		r->ebx = (r->ebx & 0x00ffffff) | (v->id << 24);
+		break;
+	case 0xd:
+		if (sub == 1)
+			r->eax &= ~(1u << 3);	/* XSAVES/XRSTORS: not enabled for guests */
 		break;
 	case 0xa:				/* no performance monitoring */
 	case 0x8000000a:			/* no SVM */
@@ -68,7 +72,7 @@ static int handle_cpuid(struct vcpu *v, const struct exit_info *ei)
 		r.eax = HV_ABI_VERSION;
 	else if (leaf < HV_CPUID_BASE || leaf > HV_CPUID_BASE + 0xff) {
 		r = cpuid(leaf, sub);
-		cpuid_filter(v, leaf, &r);
+		cpuid_filter(v, leaf, sub, &r);
 	}
 	v->gpr[GPR_RAX] = r.eax;
 	v->gpr[GPR_RBX] = r.ebx;

@@ -4,6 +4,8 @@
 #define ARCH_X86_ASM_H
 
 #define CR0_PE		(1 << 0)
+#define CR0_NW		(1 << 29)
+#define CR0_CD		(1 << 30)
 #define CR0_WP		(1 << 16)
 #define CR0_PG		(1 << 31)
 #define CR4_PAE		(1 << 5)

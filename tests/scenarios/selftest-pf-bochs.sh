@@ -12,6 +12,8 @@ check() {
 	expect 'EXCEPTION vector=14 \(#PF page fault\) error=0x0 cpu=0'
 	expect_count 'EXCEPTION' 1
 	expect 'cr2=0x0000000000000000'
+	# Caches on: CR0 = PG|WP|ET|PE, CD and NW clear (Bochs starts with them set).
+	expect '  cr0=0x80010011 '
 	expect '^trace: #0 0x[0-9a-f]+ null_read\+0x'
 	expect_order 'EXCEPTION vector=14' '^trace:' '^hv: .*halted'
 	reject '^hv: boot complete'

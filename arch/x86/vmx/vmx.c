@@ -41,8 +41,6 @@ _Static_assert(VMCS_HOST_RSP == VMCS_HOST_RSP_ENCODING, "entry.S writes HOST_RSP
 #define CR0_ET			(1ull << 4)
 #define CR0_NE			(1ull << 5)
 #define CR0_TS			(1ull << 3)
-#define CR0_NW			(1ull << 29)
-#define CR0_CD			(1ull << 30)
 #define CR4_PSE			(1ull << 4)
 #define CR4_VMXE		(1ull << 13)
 #define CR4_PCIDE		(1ull << 17)
