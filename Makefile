@@ -22,7 +22,7 @@ KCFLAGS  := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -fno-stack-protec
 KASFLAGS := -I. -m64 -MMD -MP -D__ASSEMBLY__
 KLDFLAGS := -nostdlib -Wl,--build-id=none -static -no-pie -z max-page-size=0x1000 -z noexecstack -T linker.ld
 
-.PHONY: all deps image guests iso run test unit scenarios bench clean acpi-capture
+.PHONY: all deps image guests iso run test unit manifests scenarios bench clean acpi-capture
 # Keep the guests' objects (intermediate files of a pattern chain) between builds.
 .SECONDARY:
 
@@ -107,16 +107,27 @@ UCFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/%.srcs $(shell cat tests/unit/*.srcs 2>/dev/null) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(UCFLAGS) -o $@ $< $(shell cat tests/unit/$*.srcs) -lcmocka
+	$(Q)$(HOSTCC) $(UCFLAGS) -o $@ $< $(shell cat tests/unit/$*.srcs) -lcmocka -lpthread
 
 unit: deps $(UNIT_TESTS)
 	@bash tools/run-unit.sh $(UNIT_TESTS)
+
+# ---- host tools ----
+$(BUILD)/hvcheck: tools/hvcheck.c vmm/manifest.c vmm/manifest.h
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) -std=gnu11 -O2 -Wall -Wextra -Werror -I. -o $@ tools/hvcheck.c vmm/manifest.c
+
+# Every example manifest: the good ones pass hvcheck, the bad ones fail where they say.
+manifests: $(BUILD)/hvcheck
+	@bash tools/check-manifests.sh
 
 scenarios: deps image guests
 	@bash tools/scenarios.sh
 
 test: deps
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory manifests
 	@$(MAKE) --no-print-directory image guests
 	@bash tools/scenarios.sh
 
