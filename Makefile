@@ -107,7 +107,7 @@ UCFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/%.srcs $(shell cat tests/unit/*.srcs 2>/dev/null) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(UCFLAGS) -o $@ $< $(shell cat tests/unit/$*.srcs) -lcmocka -lpthread
+	$(Q)$(HOSTCC) $(UCFLAGS) -o $@ $< $(shell cat tests/unit/$*.srcs) -lcmocka -pthread
 
 unit: deps $(UNIT_TESTS)
 	@bash tools/run-unit.sh $(UNIT_TESTS)
