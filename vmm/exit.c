@@ -35,51 +35,70 @@ static void inject_gp(struct vcpu *v)
 
 /* ---- CPUID: host values, filtered (SDM vol 2A CPUID; APM vol 3 app. E) ---- */
 
-static void cpuid_filter(struct vcpu *v, uint32_t leaf, uint32_t sub, struct cpuid_regs *r)
+/* The host leaves docs/abi.md changes: the cases of cpuid_filter(). */
+static bool cpuid_filtered(uint32_t leaf)
 {
+	return leaf == 1 || leaf == 0xa || leaf == 0xd || leaf == 0x80000001 ||
+	       leaf == 0x8000000a;
+}
+
+/*
+ * The changes docs/abi.md lists, made to the host's values already in the guest's
+ * registers. Returns 0, as a handler does: handle_cpuid() ends with it, a tail call
+ * that keeps the common path free of saved registers.
+ */
+__attribute__((noinline)) static int cpuid_filter(struct vcpu *v, uint32_t leaf, uint32_t sub)
+{
+	uint64_t *r = v->gpr;
+
 	switch (leaf) {
-	case 1:
-		r->ecx &= ~((1u << 3) | (1u << 5) | (1u << 6) | (1u << 21) | (1u << 24) |
-			    (1u << 27));	/* MONITOR, VMX, SMX, x2APIC, TSC deadline, OSXSAVE */
+	case 1:		/* MONITOR, VMX, SMX, x2APIC, TSC deadline, OSXSAVE (below) */
+		r[GPR_RCX] &= ~((1u << 3) | (1u << 5) | (1u << 6) | (1u << 21) | (1u << 24) |
+				(1u << 27));
+		vcpu_vendor->read_crs(v);
 		if (v->cr4 & CR4_OSXSAVE_BIT)
-			r->ecx |= 1u << 27;
-		r->ecx |= 1u << 31;		/* a hypervisor is present */
-		r->ebx = (r->ebx & 0x00ffffff) | (v->id << 24);
+			r[GPR_RCX] |= 1u << 27;
+		r[GPR_RCX] |= 1u << 31;		/* a hypervisor is present */
+		r[GPR_RBX] = (r[GPR_RBX] & 0x00ffffff) | (v->id << 24);
 		break;
 	case 0xd:
-		if (sub == 1)
-			r->eax &= ~(1u << 3);	/* XSAVES/XRSTORS: not enabled for guests */
+		if (sub == 1)	/* XSAVES/XRSTORS: not enabled for guests */
+			r[GPR_RAX] &= ~(1u << 3);
 		break;
 	case 0xa:				/* no performance monitoring */
 	case 0x8000000a:			/* no SVM */
-		*r = (struct cpuid_regs){ 0 };
+		r[GPR_RAX] = r[GPR_RBX] = r[GPR_RCX] = r[GPR_RDX] = 0;
 		break;
 	case 0x80000001:
-		r->ecx &= ~((1u << 2) | (1u << 12));	/* SVM, SKINIT */
+		r[GPR_RCX] &= ~((1u << 2) | (1u << 12));	/* SVM, SKINIT */
 		break;
 	}
+	return 0;
+}
+
+/* The hypervisor's own leaves, 0x40000000-0x400000FF (docs/abi.md). */
+static struct cpuid_regs hv_leaf(uint32_t leaf)
+{
+	if (leaf == HV_CPUID_BASE)
+		return (struct cpuid_regs){ HV_CPUID_MAX, HV_SIGNATURE_EBX, HV_SIGNATURE_ECX,
+					    HV_SIGNATURE_EDX };
+	if (leaf == HV_CPUID_VERSION)
+		return (struct cpuid_regs){ .eax = HV_ABI_VERSION };
+	return (struct cpuid_regs){ 0 };
 }
 
 static int handle_cpuid(struct vcpu *v, const struct exit_info *ei)
 {
 	uint32_t leaf = (uint32_t)v->gpr[GPR_RAX], sub = (uint32_t)v->gpr[GPR_RCX];
-	struct cpuid_regs r = { 0 };
+	bool host = leaf - HV_CPUID_BASE > 0xff;
+	struct cpuid_regs r = host ? cpuid(leaf, sub) : hv_leaf(leaf);
 
-	if (leaf == HV_CPUID_BASE)
-		r = (struct cpuid_regs){ HV_CPUID_MAX, HV_SIGNATURE_EBX, HV_SIGNATURE_ECX,
-					 HV_SIGNATURE_EDX };
-	else if (leaf == HV_CPUID_VERSION)
-		r.eax = HV_ABI_VERSION;
-	else if (leaf < HV_CPUID_BASE || leaf > HV_CPUID_BASE + 0xff) {
-		r = cpuid(leaf, sub);
-		cpuid_filter(v, leaf, sub, &r);
-	}
 	v->gpr[GPR_RAX] = r.eax;
 	v->gpr[GPR_RBX] = r.ebx;
 	v->gpr[GPR_RCX] = r.ecx;
 	v->gpr[GPR_RDX] = r.edx;
 	skip(v, ei);
-	return 0;
+	return host && cpuid_filtered(leaf) ? cpuid_filter(v, leaf, sub) : 0;
 }
 
 /* ---- MSRs: a short allow-list; everything else is #GP(0) ---- */
@@ -112,6 +131,7 @@ static int handle_rdmsr(struct vcpu *v, const struct exit_info *ei)
 {
 	uint64_t val;
 
+	vcpu_vendor->read_crs(v);	/* EFER */
 	if (msr_read(v, (uint32_t)v->gpr[GPR_RCX], &val)) {
 		inject_gp(v);
 		return 0;
@@ -126,6 +146,7 @@ static int handle_wrmsr(struct vcpu *v, const struct exit_info *ei)
 {
 	uint64_t val = (v->gpr[GPR_RDX] << 32) | (uint32_t)v->gpr[GPR_RAX];
 
+	vcpu_vendor->read_crs(v);
 	if ((uint32_t)v->gpr[GPR_RCX] != MSR_EFER || efer_write(v, val)) {
 		inject_gp(v);
 		return 0;
@@ -197,6 +218,7 @@ static int handle_xsetbv(struct vcpu *v, const struct exit_info *ei)
 	struct cpuid_regs d = cpuid(0xd, 0);
 	uint64_t supported = ((uint64_t)d.edx << 32) | d.eax;
 
+	vcpu_vendor->read_crs(v);
 	/* SDM vol 2D XSETBV: XCR0 only, x87 always on, AVX needs SSE, host-supported bits. */
 	if ((uint32_t)v->gpr[GPR_RCX] != 0 || !(val & 1) || (val & ~supported) ||
 	    ((val & 4) && !(val & 2)) || !(v->cr4 & CR4_OSXSAVE_BIT)) {

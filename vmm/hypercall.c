@@ -8,42 +8,50 @@
 
 #define FIRST_EXTERNAL_VECTOR	32
 
-typedef int64_t (*hypercall_fn)(struct vcpu *v, const uint64_t *arg);
+typedef int64_t (*hypercall_fn)(struct vcpu *v);
 
-static int64_t hc_version(struct vcpu *v, const uint64_t *arg)
+/* Argument n of a call, read in place from the guest's registers (docs/abi.md). */
+static inline uint64_t arg(const struct vcpu *v, unsigned int n)
+{
+	static const uint8_t reg[] = { GPR_RDI, GPR_RSI, GPR_RDX, GPR_R10, GPR_R8 };
+
+	return v->gpr[reg[n]];
+}
+
+static int64_t hc_version(struct vcpu *v)
 {
 	return HV_ABI_VERSION;
 }
 
-static int64_t hc_console_write(struct vcpu *v, const uint64_t *arg)
+static int64_t hc_console_write(struct vcpu *v)
 {
 	const char *buf;
 
-	if (arg[1] > HC_CONSOLE_MAX)
+	if (arg(v, 1) > HC_CONSOLE_MAX)
 		return -HV_EINVAL;
-	buf = guest_ptr(v->guest, arg[0], arg[1]);
+	buf = guest_ptr(v->guest, arg(v, 0), arg(v, 1));
 	if (!buf)
 		return -HV_EFAULT;
-	guest_console(v->guest, buf, arg[1]);
+	guest_console(v->guest, buf, arg(v, 1));
 	return 0;
 }
 
-static int64_t hc_exit(struct vcpu *v, const uint64_t *arg)
+static int64_t hc_exit(struct vcpu *v)
 {
-	vcpu_exit_guest(v, (int)arg[0]);
+	vcpu_exit_guest(v, (int)arg(v, 0));
 	return 0;
 }
 
-static int64_t hc_timer_oneshot(struct vcpu *v, const uint64_t *arg)
+static int64_t hc_timer_oneshot(struct vcpu *v)
 {
-	if (arg[0] && (arg[1] < FIRST_EXTERNAL_VECTOR || arg[1] > 255))
+	if (arg(v, 0) && (arg(v, 1) < FIRST_EXTERNAL_VECTOR || arg(v, 1) > 255))
 		return -HV_EINVAL;
-	v->timer_deadline = arg[0];
-	v->timer_vector = (uint8_t)arg[1];
+	v->timer_deadline = arg(v, 0);
+	v->timer_vector = (uint8_t)arg(v, 1);
 	return 0;
 }
 
-static int64_t hc_tsc_hz(struct vcpu *v, const uint64_t *arg)
+static int64_t hc_tsc_hz(struct vcpu *v)
 {
 	return (int64_t)tsc_hz();
 }
@@ -59,13 +67,11 @@ static const hypercall_fn hypercalls[HC_COUNT] = {
 int handle_hypercall(struct vcpu *v, const struct exit_info *ei)
 {
 	uint64_t nr = v->gpr[GPR_RAX];
-	const uint64_t arg[5] = { v->gpr[GPR_RDI], v->gpr[GPR_RSI], v->gpr[GPR_RDX],
-				  v->gpr[GPR_R10], v->gpr[GPR_R8] };
 	int64_t ret = -HV_ENOSYS;
 
 	v->rip += ei->insn_len;
-	if (nr < HC_COUNT && hypercalls[nr])
-		ret = hypercalls[nr](v, arg);
+	if (__builtin_expect(nr < HC_COUNT && hypercalls[nr], 1))
+		ret = hypercalls[nr](v);
 	v->gpr[GPR_RAX] = (uint64_t)ret;
 	return v->state == VCPU_STOPPED;
 }

@@ -31,11 +31,12 @@ static void guest_done(struct guest *g)
 	__atomic_sub_fetch(&guests_live, 1, __ATOMIC_SEQ_CST);
 }
 
-static void dump_regs(const struct vcpu *v, const struct exit_info *ei)
+static void dump_regs(struct vcpu *v, const struct exit_info *ei)
 {
 	const char *n = v->guest->name;
 	const uint64_t *r = v->gpr;
 
+	vcpu_vendor->read_crs(v);
 	if (ei)
 		pr_err("guest: %s   exit=%s raw=0x%x qual=0x%llx qual2=0x%llx len=%u", n,
 		       exit_kind_name(ei->kind), ei->raw, (unsigned long long)ei->qual,
@@ -128,8 +129,10 @@ static bool wake_halted(struct vcpu *v)
 	return true;
 }
 
-static bool prepare_entry(struct vcpu *v)
+static bool prepare_events(struct vcpu *v)
 {
+	if (v->state == VCPU_STOPPED)
+		return false;
 	timer_check(v);
 	if (v->state == VCPU_HALTED && !wake_halted(v))
 		return false;
@@ -144,11 +147,20 @@ static bool prepare_entry(struct vcpu *v)
 	return true;
 }
 
+/* False when v must not be entered again. Most entries have nothing to deliver. */
+static inline bool prepare_entry(struct vcpu *v)
+{
+	if (__builtin_expect(v->state == VCPU_RUNNABLE && !v->timer_deadline && !v->irq_pending,
+			     1))
+		return true;
+	return prepare_events(v);
+}
+
 static void vcpu_loop(struct vcpu *v)
 {
 	struct exit_info ei;
 
-	while (v->state != VCPU_STOPPED && prepare_entry(v)) {
+	while (prepare_entry(v)) {
 		vcpu_vendor->run(v, &ei);
 		if (exit_dispatch(v, &ei))
 			break;

@@ -46,6 +46,7 @@ struct exit_info {
 	uint8_t insn_len;	/* length of the exiting instruction; 0 if unknown */
 	uint64_t qual;		/* raw exit qualification / EXITINFO1, for dumps */
 	uint64_t qual2;		/* raw guest-linear address / EXITINFO2, for dumps */
+	/* Only the member the kind names is written (whole); the others hold leftovers. */
 	union {
 		struct {
 			uint16_t port;
@@ -96,7 +97,12 @@ struct vcpu {
 	uint64_t gpr[16];
 	uint64_t rip;
 	uint64_t rflags;
-	/* Read-only copies refreshed by run() after each exit (dumps, CPUID OSXSAVE). */
+	/*
+	 * The guest's CR0, CR3, CR4 and EFER as it sees them. Fetching them costs a back end
+	 * VMREADs, so they are valid only after vcpu_vendor->read_crs(v) since the last exit:
+	 * handlers that need them (CPUID leaf 1, EFER, XSETBV) and dumps call it first.
+	 * Generic code may then change efer; the next entry loads it. Otherwise read-only.
+	 */
 	uint64_t cr0, cr3, cr4, efer;
 	uint64_t xcr0;			/* the guest's XCR0, loaded around entry by run() */
 
@@ -145,6 +151,9 @@ struct vcpu_ops {
 	/* Enters the guest until the next exit and fills *ei. Never fails: entry
 	 * failures come back as EXIT_ENTRY_FAILED. */
 	void (*run)(struct vcpu *v, struct exit_info *ei);
+	/* Makes v->cr0, cr3, cr4 and efer valid until the next entry; calling it again in
+	 * between keeps what generic code wrote to efer. */
+	void (*read_crs)(struct vcpu *v);
 	/* Queues an exception / external interrupt for the next entry. */
 	void (*inject_exception)(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error);
 	void (*inject_irq)(struct vcpu *v, uint8_t vector);

@@ -92,7 +92,7 @@ static void test_unlisted_codes_are_unknown(void **state)
 	static const uint64_t odd[] = { 0xa7, 0xff, 0x100, 0x3ff, 0x404, 0x1000, 0xf0000000,
 					0x80000001, 0xfffffffcull, 0xfffffffffffffffcull,
 					1ull << 32, 0x100000072ull, 0xffffffff00000072ull };
-	struct svm_exit_raw raw = { 0 };
+	static struct vmcb vmcb;
 	struct exit_info ei;
 
 	for (uint64_t c = 0; c < 0x1000; c++) {
@@ -102,8 +102,8 @@ static void test_unlisted_codes_are_unknown(void **state)
 		assert_null(svm_exit_name(c));
 	}
 	for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
-		raw.exitcode = odd[i];
-		svm_decode_exit(&raw, &ei);
+		vmcb.control.exitcode = odd[i];
+		svm_decode_exit(&vmcb, false, &ei);
 		assert_int_equal(ei.kind, EXIT_UNKNOWN);
 		assert_int_equal(ei.raw, (uint32_t)odd[i]);
 		assert_int_equal(ei.insn_len, 0);
@@ -113,11 +113,16 @@ static void test_unlisted_codes_are_unknown(void **state)
 static struct exit_info decode(uint64_t code, uint64_t info1, uint64_t info2, uint64_t rip,
 			       uint64_t nrip, bool has_nrip)
 {
-	struct svm_exit_raw raw = { code, info1, info2, nrip, rip, has_nrip };
+	static struct vmcb vmcb;
 	struct exit_info ei;
 
+	vmcb.control.exitcode = code;
+	vmcb.control.exitinfo1 = info1;
+	vmcb.control.exitinfo2 = info2;
+	vmcb.control.nrip = nrip;
+	vmcb.save.rip = rip;
 	memset(&ei, 0xa5, sizeof(ei));	/* the decoder must fill everything it reports */
-	svm_decode_exit(&raw, &ei);
+	svm_decode_exit(&vmcb, has_nrip, &ei);
 	return ei;
 }
 

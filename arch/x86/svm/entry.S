@@ -18,26 +18,26 @@
 #define G_R15	(15 * 8)
 
 /*
- * void svm_vmrun(uint64_t guest_vmcb_pa, uint64_t host_vmcb_pa, uint64_t *gprs)
+ * svm_vmrun_asm: RDI = guest VMCB, RSI = host VMCB, RDX = gprs; called only by
+ * svm_vmrun() (insn.h), with GIF = 0.
  *
- * Called with GIF = 0. VMRUN keeps only RAX, RSP, RIP, RFLAGS, CRs, EFER and the CS/SS/
- * DS/ES/GDTR/IDTR state of the host (APM vol 2 sec. 15.5.1); the FS/GS/TR/LDTR hidden
- * state, KernelGsBase and the SYSCALL/SYSENTER MSRs are swapped with VMLOAD/VMSAVE (the
- * host's were VMSAVEd into host_vmcb_pa once, by svm_cpu_enable(); its GS base is the
- * per-CPU pointer), and every other GPR by hand here.
+ * VMRUN keeps only RAX, RSP, RIP, RFLAGS, CRs, EFER and the CS/SS/DS/ES/GDTR/IDTR state
+ * of the host (APM vol 2 sec. 15.5.1); the FS/GS/TR/LDTR hidden state, KernelGsBase and
+ * the SYSCALL/SYSENTER MSRs are swapped with VMLOAD/VMSAVE (the host's were VMSAVEd
+ * into host_vmcb_pa once, by svm_cpu_enable(); its GS base is the per-CPU pointer), and
+ * every other GPR by hand here. Of the callee-saved registers only RBP, RBX and R12
+ * are kept: svm_vmrun() declares R13-R15 clobbered, and its caller saves them once in
+ * its own prologue.
  */
 	.section .text
 	.balign 16
-	.globl svm_vmrun
-	.type svm_vmrun, @function
-svm_vmrun:
+	.globl svm_vmrun_asm
+	.type svm_vmrun_asm, @function
+svm_vmrun_asm:
 	pushq %rbp
 	movq %rsp, %rbp
 	pushq %rbx
 	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
 	pushq %rsi			/* host VMCB, for the VMLOAD after the exit */
 	pushq %rdx			/* gprs, reached again through RSP after the exit */
 
@@ -84,11 +84,8 @@ svm_vmrun:
 	popq %rax
 	vmload %rax			/* the host's: GS base is the per-CPU area again */
 
-	popq %r15
-	popq %r14
-	popq %r13
 	popq %r12
 	popq %rbx
 	popq %rbp
 	ret
-	.size svm_vmrun, . - svm_vmrun
+	.size svm_vmrun_asm, . - svm_vmrun_asm

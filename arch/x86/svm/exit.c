@@ -12,7 +12,7 @@
 #define EXC_WITH_ERROR	((1u << 8) | (1u << 10) | (1u << 11) | (1u << 12) | (1u << 13) | \
 			 (1u << 14) | (1u << 17) | (1u << 21) | (1u << 29) | (1u << 30))
 
-typedef void (*decode_fn)(const struct svm_exit_raw *raw, struct exit_info *ei);
+typedef void (*decode_fn)(const struct vmcb_control *c, struct exit_info *ei);
 
 struct exit_desc {
 	const char *name;	/* NULL: not an APM app. C code */
@@ -29,28 +29,28 @@ struct exit_desc {
 	decode_fn decode;	/* fills the kind-specific part of exit_info, or NULL */
 };
 
-static void decode_cr(const struct svm_exit_raw *raw, struct exit_info *ei)
+static void decode_cr(const struct vmcb_control *c, struct exit_info *ei)
 {
-	ei->cr.cr = (uint8_t)(raw->exitcode & 0xf);
-	ei->cr.write = (raw->exitcode & 0x10) != 0;
+	ei->cr.cr = (uint8_t)(c->exitcode & 0xf);
+	ei->cr.write = (c->exitcode & 0x10) != 0;
 	/* Decode assists: EXITINFO1 bit 63 = MOV CRx, bits 3:0 its GPR (APM 15.33.1). */
-	ei->cr.gpr = (raw->exitinfo1 >> 63) ? (uint8_t)(raw->exitinfo1 & 0xf) : 0;
+	ei->cr.gpr = (c->exitinfo1 >> 63) ? (uint8_t)(c->exitinfo1 & 0xf) : 0;
 }
 
 /* Exception intercepts: EXITINFO1 = error code, EXITINFO2 = CR2 for #PF (APM 15.12). */
-static void decode_exception(const struct svm_exit_raw *raw, struct exit_info *ei)
+static void decode_exception(const struct vmcb_control *c, struct exit_info *ei)
 {
-	uint8_t vector = (uint8_t)(raw->exitcode - SVM_EXIT_EXCP0);
+	uint8_t vector = (uint8_t)(c->exitcode - SVM_EXIT_EXCP0);
 
 	ei->exc.vector = vector;
 	ei->exc.has_error = (EXC_WITH_ERROR >> vector) & 1;
-	ei->exc.error = ei->exc.has_error ? (uint32_t)raw->exitinfo1 : 0;
+	ei->exc.error = ei->exc.has_error ? (uint32_t)c->exitinfo1 : 0;
 }
 
 /* APM vol 2 sec. 15.10.2 figure 15-2. */
-static void decode_io(const struct svm_exit_raw *raw, struct exit_info *ei)
+static void decode_io(const struct vmcb_control *c, struct exit_info *ei)
 {
-	uint64_t info = raw->exitinfo1;
+	uint64_t info = c->exitinfo1;
 
 	ei->io.port = (uint16_t)(info >> IOIO_PORT_SHIFT);
 	ei->io.in = (info & IOIO_TYPE_IN) != 0;
@@ -60,9 +60,9 @@ static void decode_io(const struct svm_exit_raw *raw, struct exit_info *ei)
 }
 
 /* One EXITCODE for both directions: EXITINFO1 says which (APM vol 2 sec. 15.11). */
-static void decode_msr(const struct svm_exit_raw *raw, struct exit_info *ei)
+static void decode_msr(const struct vmcb_control *c, struct exit_info *ei)
 {
-	ei->kind = (raw->exitinfo1 & MSR_EXIT_WRITE) ? EXIT_WRMSR : EXIT_RDMSR;
+	ei->kind = (c->exitinfo1 & MSR_EXIT_WRITE) ? EXIT_WRMSR : EXIT_RDMSR;
 }
 
 /*
@@ -70,18 +70,18 @@ static void decode_msr(const struct svm_exit_raw *raw, struct exit_info *ei)
  * sec. 15.25.6). A reserved bit in a nested entry is a broken table, like EPT's
  * misconfiguration, not a guest access to unmapped memory.
  */
-static void decode_npf(const struct svm_exit_raw *raw, struct exit_info *ei)
+static void decode_npf(const struct vmcb_control *c, struct exit_info *ei)
 {
-	uint64_t err = raw->exitinfo1;
+	uint64_t err = c->exitinfo1;
 
-	ei->npf.gpa = raw->exitinfo2;
+	ei->npf.gpa = c->exitinfo2;
 	ei->npf.write = (err & NPF_WRITE) != 0;
 	ei->npf.exec = (err & NPF_FETCH) != 0;
 	ei->npf.read = !ei->npf.write && !ei->npf.exec;
 	ei->npf.misconfig = (err & NPF_RSV) != 0;
 }
 
-static void decode_entry_failed(const struct svm_exit_raw *raw, struct exit_info *ei)
+static void decode_entry_failed(const struct vmcb_control *c, struct exit_info *ei)
 {
 	ei->entry_error = 0;	/* SVM gives no reason beyond VMEXIT_INVALID */
 }
@@ -183,11 +183,11 @@ static const struct exit_desc unknown = U(NULL, 0);
 
 static const struct exit_desc *lookup(uint64_t code)
 {
+	if (__builtin_expect(code < ARRAY_SIZE(exits_low), 1))
+		return &exits_low[code];
 	/* QEMU (7.2) stores EXITCODE as 32 bits: VMEXIT_INVALID reads 0xffffffff there. */
 	if (code >= (uint32_t)SVM_EXIT_IDLE_REQUIRED && code <= 0xffffffffull)
 		code |= 0xffffffff00000000ull;
-	if (code < ARRAY_SIZE(exits_low))
-		return &exits_low[code];
 	if (code - SVM_EXIT_NPF < ARRAY_SIZE(exits_npt))
 		return &exits_npt[code - SVM_EXIT_NPF];
 	if (~code < ARRAY_SIZE(exits_failed))
@@ -217,32 +217,35 @@ uint8_t svm_exit_fixed_len(uint64_t exitcode)
  * sec. 15.7.1); without it IOIO still gives it in EXITINFO2 (sec. 15.10.2); else the
  * fixed length of the plain encoding. A length outside 1..15 is not believed.
  */
-static uint8_t insn_len(const struct exit_desc *d, const struct svm_exit_raw *raw)
+static uint8_t insn_len(const struct exit_desc *d, const struct vmcb *vmcb, bool has_nrip)
 {
-	uint64_t next = 0;
+	uint64_t next, len;
 
 	if (!d->len)
 		return 0;
-	if (raw->has_nrip)
-		next = raw->nrip;
-	else if (raw->exitcode == SVM_EXIT_IOIO)
-		next = raw->exitinfo2;
-	if (next - raw->rip >= 1 && next - raw->rip <= INSN_MAX)
-		return (uint8_t)(next - raw->rip);
+	if (has_nrip)
+		next = vmcb->control.nrip;
+	else if (vmcb->control.exitcode == SVM_EXIT_IOIO)
+		next = vmcb->control.exitinfo2;
+	else
+		return d->len == LEN_VAR ? 0 : d->len;
+	len = next - vmcb->save.rip;
+	if (len - 1 < INSN_MAX)
+		return (uint8_t)len;
 	return d->len == LEN_VAR ? 0 : d->len;
 }
 
-void svm_decode_exit(const struct svm_exit_raw *raw, struct exit_info *ei)
+void svm_decode_exit(const struct vmcb *vmcb, bool has_nrip, struct exit_info *ei)
 {
-	const struct exit_desc *d = lookup(raw->exitcode);
+	const struct vmcb_control *c = &vmcb->control;
+	const struct exit_desc *d = lookup(c->exitcode);
 
-	*ei = (struct exit_info){
-		.kind = (enum exit_kind)d->kind,
-		.raw = (uint32_t)raw->exitcode,
-		.insn_len = insn_len(d, raw),
-		.qual = raw->exitinfo1,
-		.qual2 = raw->exitinfo2,
-	};
+	/* Field by field: the union is left to the decoder (vmm/vcpu.h). */
+	ei->kind = (enum exit_kind)d->kind;
+	ei->raw = (uint32_t)c->exitcode;
+	ei->insn_len = insn_len(d, vmcb, has_nrip);
+	ei->qual = c->exitinfo1;
+	ei->qual2 = c->exitinfo2;
 	if (d->decode)
-		d->decode(raw, ei);
+		d->decode(c, ei);
 }

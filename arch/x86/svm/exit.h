@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/x86/svm/vmcb.h"
 #include "vmm/vcpu.h"
 
 /* EXITCODE values, APM vol 2 app. C table C-1. */
@@ -110,17 +111,11 @@ enum svm_exitcode {
 /* MSR EXITINFO1, APM vol 2 sec. 15.11. */
 #define MSR_EXIT_WRITE		1ull
 
-/* What run() reads out of the VMCB after #VMEXIT, so the decoder needs no hardware. */
-struct svm_exit_raw {
-	uint64_t exitcode;
-	uint64_t exitinfo1;
-	uint64_t exitinfo2;
-	uint64_t nrip;		/* meaningful only when has_nrip */
-	uint64_t rip;		/* guest RIP at the exit */
-	bool has_nrip;		/* CPUID 0x8000000A EDX bit 3 */
-};
-
-void svm_decode_exit(const struct svm_exit_raw *raw, struct exit_info *ei);
+/*
+ * Fills *ei from the exit fields of a VMCB after #VMEXIT (EXITCODE, EXITINFO1/2, nRIP,
+ * RIP); pure, so it runs on the host too. has_nrip: CPUID 0x8000000A EDX bit 3.
+ */
+void svm_decode_exit(const struct vmcb *vmcb, bool has_nrip, struct exit_info *ei);
 /* Its kind, or EXIT_UNKNOWN for a code APM app. C does not list. */
 enum exit_kind svm_exit_kind(uint64_t exitcode);
 /* A short name for dumps; NULL for a code APM app. C does not list. */

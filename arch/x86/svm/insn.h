@@ -5,8 +5,22 @@
 
 #include <stdint.h>
 
-/* VMRUN itself is in entry.S: it must save and restore every GPR around the guest. */
-void svm_vmrun(uint64_t guest_vmcb_pa, uint64_t host_vmcb_pa, uint64_t *gprs);
+/*
+ * VMLOAD and VMRUN of the guest, VMSAVE and the host's VMLOAD after #VMEXIT (entry.S),
+ * with every guest GPR but RSP and RAX (in the VMCB) from and back to gprs[].
+ *
+ * The entry code keeps RBP, RBX and R12 of the host; R13-R15 are declared clobbered
+ * here so that they are saved once, in the caller's prologue, rather than twice (no
+ * red zone in this kernel: a call from inline assembly is safe).
+ */
+static inline void svm_vmrun(uint64_t guest_vmcb_pa, uint64_t host_vmcb_pa, uint64_t *gprs)
+{
+	__asm__ volatile("call svm_vmrun_asm"
+			 : "+D"(guest_vmcb_pa), "+S"(host_vmcb_pa), "+d"(gprs)
+			 :
+			 : "rax", "rcx", "r8", "r9", "r10", "r11", "r13", "r14", "r15", "cc",
+			   "memory");
+}
 
 /* APM vol 3 sec. 4: CLGI/STGI clear and set the global interrupt flag. */
 static inline void svm_clgi(void)

@@ -218,12 +218,24 @@ static int svm_vcpu_init(struct vcpu *v, const struct guest_mem *mem)
 	return 0;
 }
 
+/*
+ * The first entry of v on this CPU, or after another VMCB ran here: this CPU may hold
+ * stale translations for this ASID from an earlier run here, or another vCPU's under a
+ * shared ASID.
+ */
+static void switch_to(struct vcpu *v, struct vmcb *vmcb, struct svm_cpu *c)
+{
+	bool moved = v->vendor[W_LAST_CPU] != (uintptr_t)c;
+
+	if (moved || __atomic_load_n(&asids_shared, __ATOMIC_ACQUIRE))
+		vmcb->control.tlb_control = TLB_CONTROL_FLUSH_ALL;
+	v->vendor[W_LAST_CPU] = (uintptr_t)c;
+	c->last_vmcb = v->vendor[W_VMCB];
+}
+
 /* Generic code edits v; the VMCB gets its view before each entry. */
 static void load_guest(struct vcpu *v, struct vmcb *vmcb, struct svm_cpu *c)
 {
-	bool moved = v->vendor[W_LAST_CPU] != (uintptr_t)c;
-	bool switched = c->last_vmcb != v->vendor[W_VMCB];
-
 	vmcb->save.rip = v->rip;
 	vmcb->save.rsp = v->gpr[GPR_RSP];
 	vmcb->save.rflags = v->rflags | RFLAGS_FIXED;
@@ -232,14 +244,18 @@ static void load_guest(struct vcpu *v, struct vmcb *vmcb, struct svm_cpu *c)
 	/* The shadow of STI / MOV SS covers one instruction: gone once RIP moved on. */
 	if (v->rip != v->vendor[W_LAST_RIP])
 		vmcb->control.int_state &= ~INT_STATE_SHADOW;
-	/*
-	 * This CPU may hold stale translations for this ASID from an earlier run here, or
-	 * another vCPU's under a shared ASID.
-	 */
-	if (moved || (switched && __atomic_load_n(&asids_shared, __ATOMIC_ACQUIRE)))
-		vmcb->control.tlb_control = TLB_CONTROL_FLUSH_ALL;
-	v->vendor[W_LAST_CPU] = (uintptr_t)c;
-	c->last_vmcb = v->vendor[W_VMCB];
+	if (__builtin_expect(v->vendor[W_LAST_CPU] != (uintptr_t)c ||
+			     c->last_vmcb != v->vendor[W_VMCB], 0))
+		switch_to(v, vmcb, c);
+}
+
+/*
+ * Nothing to fetch: store_guest() copies them after every exit, a plain load each, and
+ * after VMEXIT_INVALID (when Bochs has overwritten the save area) v keeps the refused
+ * values for the dump.
+ */
+static void svm_read_crs(struct vcpu *v)
+{
 }
 
 static void store_guest(struct vcpu *v, const struct vmcb *vmcb)
@@ -307,19 +323,10 @@ static void svm_run(struct vcpu *v, struct exit_info *ei)
 {
 	struct svm_cpu *c = &svm_cpus[this_cpu()->index];
 	struct vmcb *vmcb = vmcb_of(v);
-	struct svm_exit_raw raw;
 
 	load_guest(v, vmcb, c);
 	run_with_xcr0(v, c);
-	raw = (struct svm_exit_raw){
-		.exitcode = vmcb->control.exitcode,
-		.exitinfo1 = vmcb->control.exitinfo1,
-		.exitinfo2 = vmcb->control.exitinfo2,
-		.nrip = vmcb->control.nrip,
-		.rip = vmcb->save.rip,
-		.has_nrip = (v->vendor[W_FLAGS] & F_NRIP) != 0,
-	};
-	svm_decode_exit(&raw, ei);
+	svm_decode_exit(vmcb, v->vendor[W_FLAGS] & F_NRIP, ei);
 	/*
 	 * After VMEXIT_INVALID the guest never ran, and Bochs even leaves the host's state
 	 * in the save area: v keeps the state that was refused, for the dump.
@@ -433,6 +440,7 @@ const struct vcpu_ops svm_ops = {
 	.cpu_enable = svm_cpu_enable,
 	.vcpu_init = svm_vcpu_init,
 	.run = svm_run,
+	.read_crs = svm_read_crs,
 	.inject_exception = svm_inject_exception,
 	.inject_irq = svm_inject_irq,
 	.irq_allowed = svm_irq_allowed,

@@ -25,26 +25,25 @@
 #define VMX_FAIL_VALID		2
 
 /*
- * int vmx_enter(uint64_t *gpr, int launched)
+ * vmx_enter_asm: RDI = gpr, ESI = launched; called only by vmx_enter() (insn.h).
  *
  * Returns 0 after a VM exit (or a VM-entry failure, which is reported as an exit), or
  * VMX_FAIL_INVALID / VMX_FAIL_VALID when the instruction itself failed; the error
  * number is then in the VM-instruction error field (0x4400). The host RSP written
  * here points at the saved gpr pointer; HOST_RIP is vmx_exit_landing (vmx.c).
  * RFLAGS after an exit is 0x2 (SDM 3C 28.5.3): interrupts stay off until C decides.
+ * Of the callee-saved registers only RBP, RBX and R12 are kept: vmx_enter() declares
+ * R13-R15 clobbered, and its caller saves them once in its own prologue.
  */
 	.section .text
 	.balign 16
-	.globl vmx_enter
-	.type vmx_enter, @function
-vmx_enter:
+	.globl vmx_enter_asm
+	.type vmx_enter_asm, @function
+vmx_enter_asm:
 	pushq %rbp
 	movq %rsp, %rbp
 	pushq %rbx
 	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
 	pushq %rdi			/* gpr pointer, at 0(%rsp) when the exit lands */
 	movl $VMCS_HOST_RSP_ENCODING, %eax
 	vmwrite %rsp, %rax
@@ -96,18 +95,14 @@ vmx_exit_landing:
 	movq %r13, G_R13(%rdi)
 	movq %r14, G_R14(%rdi)
 	movq %r15, G_R15(%rdi)
-	popq %rax
-	movq %rax, G_RDI(%rdi)
+	popq G_RDI(%rdi)
 	addq $8, %rsp
 	xorl %eax, %eax
 .Lreturn:
-	popq %r15
-	popq %r14
-	popq %r13
 	popq %r12
 	popq %rbx
 	popq %rbp
 	ret
-	.size vmx_enter, . - vmx_enter
+	.size vmx_enter_asm, . - vmx_enter_asm
 
 	.section .note.GNU-stack, "", @progbits

@@ -173,13 +173,13 @@ static void decode_io(const struct vmx_exit_raw *r, struct exit_info *ei)
  * write, an instruction fetch. A misconfiguration has no qualification. */
 static void decode_npf(const struct vmx_exit_raw *r, struct exit_info *ei)
 {
+	bool misconfig = VMX_REASON_BASIC(r->reason) == VMX_EXIT_EPT_MISCONFIG;
+
 	ei->npf.gpa = r->gpa;
-	ei->npf.misconfig = VMX_REASON_BASIC(r->reason) == VMX_EXIT_EPT_MISCONFIG;
-	if (ei->npf.misconfig)
-		return;
-	ei->npf.read = r->qual & 1;
-	ei->npf.write = (r->qual >> 1) & 1;
-	ei->npf.exec = (r->qual >> 2) & 1;
+	ei->npf.misconfig = misconfig;
+	ei->npf.read = !misconfig && (r->qual & 1);
+	ei->npf.write = !misconfig && ((r->qual >> 1) & 1);
+	ei->npf.exec = !misconfig && ((r->qual >> 2) & 1);
 }
 
 void vmx_cr_access_decode(uint64_t qual, struct vmx_cr_access *a)
@@ -215,6 +215,12 @@ static void decode_exception(const struct vmx_exit_raw *r, struct exit_info *ei)
 	ei->exc.error = ei->exc.has_error ? r->intr_error : 0;
 }
 
+/* Reasons 33, 34 and 41 without bit 31 cannot happen; kept as failures all the same. */
+static void decode_entry_failed(const struct vmx_exit_raw *r, struct exit_info *ei)
+{
+	ei->entry_error = VMX_REASON_BASIC(r->reason);
+}
+
 typedef void (*decode_fn)(const struct vmx_exit_raw *r, struct exit_info *ei);
 
 static const decode_fn decoders[EXIT_KIND_COUNT] = {
@@ -222,25 +228,29 @@ static const decode_fn decoders[EXIT_KIND_COUNT] = {
 	[EXIT_NPF] = decode_npf,
 	[EXIT_CR] = decode_cr,
 	[EXIT_EXCEPTION] = decode_exception,
+	[EXIT_ENTRY_FAILED] = decode_entry_failed,
 };
 
 void vmx_exit_decode(const struct vmx_exit_raw *r, struct exit_info *ei)
 {
+	static const struct reason_entry beyond = R(EXIT_UNKNOWN, NULL);
 	uint32_t basic = VMX_REASON_BASIC(r->reason);
+	const struct reason_entry *e = basic < VMX_EXIT_REASON_COUNT ? &reasons[basic] : &beyond;
 
-	*ei = (struct exit_info){ .raw = basic, .qual = r->qual, .qual2 = r->gla };
-	if (r->reason & VMX_REASON_ENTRY_FAIL) {
+	/* Field by field: the union is left to the decoders (vmm/vcpu.h). */
+	ei->kind = e->kind;
+	ei->raw = basic;
+	ei->insn_len = e->insn && r->insn_len <= 15 ? (uint8_t)r->insn_len : 0;
+	ei->qual = r->qual;
+	ei->qual2 = r->gla;
+	if (__builtin_expect(r->reason & VMX_REASON_ENTRY_FAIL, 0)) {
 		/* SDM 3C 27.8: reason 33, 34 or 41 with bit 31; nothing else is valid. */
 		ei->kind = EXIT_ENTRY_FAILED;
+		ei->insn_len = 0;
 		ei->entry_error = basic;
 		return;
 	}
-	ei->kind = vmx_exit_kind(basic);
-	if (basic < VMX_EXIT_REASON_COUNT && reasons[basic].insn && r->insn_len <= 15)
-		ei->insn_len = (uint8_t)r->insn_len;
-	if (ei->kind == EXIT_ENTRY_FAILED)	/* reason 33/34/41 without bit 31: impossible */
-		ei->entry_error = basic;
-	else if (decoders[ei->kind])
+	if (decoders[ei->kind])
 		decoders[ei->kind](r, ei);
 }
 

@@ -80,6 +80,43 @@ static inline uint64_t vmread_raw(uint64_t field)
 	return v;
 }
 
+/*
+ * Right after an exit the VMCS is current and every field the back end reads exists:
+ * neither a status nor a default is needed (vmread_raw() keeps 0 for dumps).
+ */
+static inline uint64_t vmread_live(uint64_t field)
+{
+	uint64_t v;
+
+	__asm__ volatile("vmread %1, %0" : "=r"(v) : "r"(field) : "cc");
+	return v;
+}
+
+/*
+ * VM entry (entry.S): VMLAUNCH, or VMRESUME once launched, with every guest GPR but RSP
+ * from gpr[]; at the next exit they are saved there and HOST_RIP, vmx_exit_landing,
+ * returns 0. VMX_FAIL_INVALID / VMX_FAIL_VALID when the instruction itself failed.
+ *
+ * Of the callee-saved registers the entry code keeps RBX, R12 and RBP; R13-R15 are
+ * clobbered, as the compiler is told here, so that they are saved once, in the
+ * caller's prologue, not twice (no red zone in this kernel: a call from inline
+ * assembly is safe).
+ */
+void vmx_exit_landing(void);
+
+static inline int vmx_enter(uint64_t *gpr, bool launched)
+{
+	uint64_t resume = launched;
+	int status;
+
+	__asm__ volatile("call vmx_enter_asm"
+			 : "=a"(status), "+D"(gpr), "+S"(resume)
+			 :
+			 : "rcx", "rdx", "r8", "r9", "r10", "r11", "r13", "r14", "r15", "cc",
+			   "memory");
+	return status;
+}
+
 /* INVEPT/INVVPID types, SDM 3C 31.3. */
 #define INVEPT_SINGLE		1
 #define INVEPT_ALL		2
@@ -122,6 +159,10 @@ __attribute__((warn_unused_result)) static inline int invvpid(uint64_t type, uin
 #define vmcs_read32(f)  ({ VMCS_CHECK_WIDTH(f, VMCS_W32); (uint32_t)vmread_raw(f); })
 #define vmcs_read64(f)  ({ VMCS_CHECK_WIDTH(f, VMCS_W64); vmread_raw(f); })
 #define vmcs_readnat(f) ({ VMCS_CHECK_WIDTH(f, VMCS_WNAT); vmread_raw(f); })
+
+#define vmcs_live32(f)  ({ VMCS_CHECK_WIDTH(f, VMCS_W32); (uint32_t)vmread_live(f); })
+#define vmcs_live64(f)  ({ VMCS_CHECK_WIDTH(f, VMCS_W64); vmread_live(f); })
+#define vmcs_livenat(f) ({ VMCS_CHECK_WIDTH(f, VMCS_WNAT); vmread_live(f); })
 
 /* Descriptor-table registers and XCR0, for host state and the guest's XCR0. */
 struct vmx_dtr {

@@ -85,15 +85,13 @@ struct vmx_vcpu {
 	uint16_t vpid;
 	bool launched;
 	bool vmfailed;			/* the last VMLAUNCH/VMRESUME failed: no exit */
+	bool crs_read;			/* v->cr0..efer fetched since the exit (read_crs) */
 	bool exit_saves_lma;		/* IA32_VMX_MISC bit 5 (SDM 3D app. A.6) */
 };
 _Static_assert(sizeof(struct vmx_vcpu) <= sizeof(((struct vcpu *)0)->vendor),
 	       "struct vmx_vcpu must fit in vcpu.vendor");
 
 static uint32_t vpid_last;	/* VPIDs handed out; 0 is the host's (SDM 3C 29.1) */
-
-void vmx_exit_landing(void);
-int vmx_enter(uint64_t *gpr, int launched);
 
 static struct vmx_vcpu *vmx_of(struct vcpu *v)
 {
@@ -115,13 +113,17 @@ static struct vmx_cpu *this_vmx_cpu(void)
  * this one's current first. A VMCS never moves to another CPU (vCPUs are pinned; a
  * move would need VMCLEAR on the old CPU and new host state, SDM 3C 25.11.1).
  */
-static void vmcs_make_current(const struct vcpu *v)
+static void vmcs_make_current_on(struct vmx_cpu *c, const struct vcpu *v)
 {
-	struct vmx_cpu *c = this_vmx_cpu();
 	uint64_t pa = vmx_of_const(v)->vmcs_pa;
 
 	if (c->current_vmcs != pa && !vmptrld(pa))
 		c->current_vmcs = pa;
+}
+
+static void vmcs_make_current(const struct vcpu *v)
+{
+	vmcs_make_current_on(this_vmx_cpu(), v);
 }
 
 /* ---- cpu_enable: IA32_FEATURE_CONTROL, CR0/CR4, VMXON (SDM 3C 24.7, 24.8) ---- */
@@ -498,7 +500,8 @@ static int vmcs_fill(struct vcpu *v, struct vmx_vcpu *x, const struct vmx_hw *hw
 {
 	cr_masks(x, hw);
 	v->cr0 = GUEST_CR0_SHADOW;
-	v->cr3 = v->cr4 = 0;
+	v->cr3 = v->cr4 = v->efer = 0;
+	x->crs_read = true;
 	if (write_controls(x, ctls) | write_host_state() | write_guest_state(v, hw)) {
 		pr_err("vmx: VMWRITE failed (VM-instruction error %u)",
 		       vmcs_read32(VMCS_INSN_ERROR));
@@ -582,10 +585,12 @@ static void load_guest(struct vcpu *v, struct vmx_vcpu *x)
 		(void)vmcs_writenat(VMCS_GUEST_RFLAGS, rflags);
 		x->vmcs_rflags = rflags;
 	}
-	load_efer(v, x);
+	/* Else EFER and the IA-32e entry control are as the exit left them (save_guest). */
+	if (x->crs_read)
+		load_efer(v, x);
 	/* An emulated instruction completed: its STI/MOV-SS shadow is over (SDM 3C 25.4.2). */
 	if (v->rip != x->exit_rip) {
-		irq = vmcs_read32(VMCS_GUEST_INTERRUPTIBILITY);
+		irq = vmcs_live32(VMCS_GUEST_INTERRUPTIBILITY);
 		if (irq & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOVSS))
 			(void)vmcs_write32(VMCS_GUEST_INTERRUPTIBILITY,
 					   irq & ~(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOVSS));
@@ -593,22 +598,41 @@ static void load_guest(struct vcpu *v, struct vmx_vcpu *x)
 	}
 }
 
-static void save_guest(struct vcpu *v, struct vmx_vcpu *x)
+/*
+ * The guest's view of its control registers and EFER, fetched only for the exits that
+ * look at them (vmm/vcpu.h). The exit may have stored a new LMA into the IA-32e entry
+ * control (IA32_VMX_MISC bit 5): the copy in x follows it here.
+ */
+static void vmx_read_crs(struct vcpu *v)
 {
-	v->rip = vmcs_readnat(VMCS_GUEST_RIP);
-	v->gpr[GPR_RSP] = vmcs_readnat(VMCS_GUEST_RSP);
-	v->rflags = vmcs_readnat(VMCS_GUEST_RFLAGS);
+	struct vmx_vcpu *x = vmx_of(v);
+
+	if (x->crs_read || !x->vmcs_pa || !this_vmx_cpu()->on)
+		return;
+	vmcs_make_current(v);
 	v->cr0 = vmx_cr_visible(vmcs_readnat(VMCS_GUEST_CR0), x->cr0_shadow, x->cr0_mask);
 	v->cr3 = vmcs_readnat(VMCS_GUEST_CR3);
 	v->cr4 = vmx_cr_visible(vmcs_readnat(VMCS_GUEST_CR4), x->cr4_shadow, x->cr4_mask);
 	v->efer = vmcs_read64(VMCS_GUEST_EFER);
-	x->exit_rip = v->rip;
-	x->vmcs_rsp = v->gpr[GPR_RSP];
-	x->vmcs_rflags = v->rflags;
 	x->vmcs_efer = v->efer;
 	if (x->exit_saves_lma)
 		x->entry_ctls = (x->entry_ctls & ~ENTRYCTL_IA32E_GUEST) |
 				(v->efer & EFER_LMA ? ENTRYCTL_IA32E_GUEST : 0);
+	x->crs_read = true;
+}
+
+static void save_guest(struct vcpu *v, struct vmx_vcpu *x)
+{
+	v->rip = vmcs_livenat(VMCS_GUEST_RIP);
+	v->gpr[GPR_RSP] = vmcs_livenat(VMCS_GUEST_RSP);
+	v->rflags = vmcs_livenat(VMCS_GUEST_RFLAGS);
+	x->exit_rip = v->rip;
+	x->vmcs_rsp = v->gpr[GPR_RSP];
+	x->vmcs_rflags = v->rflags;
+	x->crs_read = false;
+	/* Without IA32_VMX_MISC bit 5 load_efer() derives the entry control every time. */
+	if (!x->exit_saves_lma)
+		vmx_read_crs(v);
 }
 
 /* The guest's XCR0 while it runs (XSETBV needs the host's CR4.OSXSAVE); returns the
@@ -631,7 +655,7 @@ static uint64_t xcr0_enter(const struct vcpu *v, const struct vmx_hw *hw)
 /* An event whose delivery the exit interrupted is delivered again (SDM 3C 28.2.4). */
 static void requeue_vectoring(void)
 {
-	uint32_t info = vmcs_read32(VMCS_IDT_VEC_INFO), type;
+	uint32_t info = vmcs_live32(VMCS_IDT_VEC_INFO), type;
 
 	if (!(info & INTR_INFO_VALID))
 		return;
@@ -647,19 +671,19 @@ static void read_exit(struct vmx_exit_raw *r)
 {
 	uint32_t basic;
 
-	r->reason = vmcs_read32(VMCS_EXIT_REASON);
-	r->qual = vmcs_readnat(VMCS_EXIT_QUAL);
-	r->insn_len = vmcs_read32(VMCS_EXIT_INSN_LEN);
+	r->reason = vmcs_live32(VMCS_EXIT_REASON);
+	r->qual = vmcs_livenat(VMCS_EXIT_QUAL);
+	r->insn_len = vmcs_live32(VMCS_EXIT_INSN_LEN);
 	basic = VMX_REASON_BASIC(r->reason);
 	r->gpa = r->gla = 0;
 	r->intr_info = r->intr_error = 0;
 	if (basic == VMX_EXIT_EPT_VIOLATION || basic == VMX_EXIT_EPT_MISCONFIG) {
-		r->gpa = vmcs_read64(VMCS_GUEST_PHYS_ADDR);
-		r->gla = vmcs_readnat(VMCS_GUEST_LINEAR_ADDR);
+		r->gpa = vmcs_live64(VMCS_GUEST_PHYS_ADDR);
+		r->gla = vmcs_livenat(VMCS_GUEST_LINEAR_ADDR);
 	}
 	if (basic == VMX_EXIT_EXCEPTION_NMI) {
-		r->intr_info = vmcs_read32(VMCS_EXIT_INTR_INFO);
-		r->intr_error = vmcs_read32(VMCS_EXIT_INTR_ERROR);
+		r->intr_info = vmcs_live32(VMCS_EXIT_INTR_INFO);
+		r->intr_error = vmcs_live32(VMCS_EXIT_INTR_ERROR);
 	}
 }
 
@@ -706,7 +730,8 @@ static const char *entry_qual_name(uint64_t qual)
 	}
 }
 
-static void report_entry_failure(const struct vcpu *v, const struct exit_info *ei)
+__attribute__((cold, noinline)) static void report_entry_failure(const struct vcpu *v,
+							 const struct exit_info *ei)
 {
 	struct vmx_guest_state s;
 	char why[120];
@@ -745,7 +770,8 @@ static void report_bad_controls(const struct vmx_hw *hw)
 			       (uint32_t)(ctl[i].cap >> 32));
 }
 
-static void report_vmfail(struct vmx_vcpu *x, int status, struct exit_info *ei)
+__attribute__((cold, noinline)) static void report_vmfail(struct vmx_vcpu *x, int status,
+						  struct exit_info *ei)
 {
 	const char *insn = x->launched ? "VMRESUME" : "VMLAUNCH";
 	uint32_t err = 0;
@@ -852,13 +878,13 @@ static enum cr_result cr_emulate(struct vcpu *v, struct vmx_vcpu *x, const struc
 	return CR_UNHANDLED;
 }
 
-/* True when the exit was a CR access handled here: the guest is entered again. */
-static bool cr_handled(struct vcpu *v, struct vmx_vcpu *x, const struct exit_info *ei)
+/* Out of line: the exits that are not CR accesses pay only the test in cr_handled(). */
+__attribute__((noinline)) static bool cr_handle(struct vcpu *v, const struct exit_info *ei)
 {
+	struct vmx_vcpu *x = vmx_of(v);
 	enum cr_result r;
 
-	if (ei->kind != EXIT_CR)
-		return false;
+	vmx_read_crs(v);
 	r = cr_emulate(v, x, ei);
 	if (r == CR_UNHANDLED)
 		return false;
@@ -868,10 +894,16 @@ static bool cr_handled(struct vcpu *v, struct vmx_vcpu *x, const struct exit_inf
 	return true;
 }
 
-/* One VM entry and its exit; false when the entry failed. */
-static bool enter_once(struct vcpu *v, struct vmx_vcpu *x, struct exit_info *ei)
+/* True when the exit was a CR access handled here: the guest is entered again. */
+static bool cr_handled(struct vcpu *v, const struct exit_info *ei)
 {
-	const struct vmx_hw *hw = &this_vmx_cpu()->hw;
+	return ei->kind == EXIT_CR && cr_handle(v, ei);
+}
+
+/* One VM entry and its exit; false when the entry failed. */
+static bool enter_once(struct vcpu *v, struct vmx_vcpu *x, const struct vmx_hw *hw,
+		       struct exit_info *ei)
+{
 	struct vmx_exit_raw raw;
 	uint64_t host_xcr0;
 	int status;
@@ -894,23 +926,26 @@ static bool enter_once(struct vcpu *v, struct vmx_vcpu *x, struct exit_info *ei)
 	x->launched = true;
 	x->vmfailed = false;
 	save_guest(v, x);
-	requeue_vectoring();
+	/* An exit an instruction caused never interrupted an event's delivery (SDM 3C 28.2.4). */
+	if (!ei->insn_len)
+		requeue_vectoring();
 	return true;
 }
 
 static void vmx_run(struct vcpu *v, struct exit_info *ei)
 {
 	struct vmx_vcpu *x = vmx_of(v);
-	bool irqs = read_rflags() & RFLAGS_IF;
+	struct vmx_cpu *c = this_vmx_cpu();
 
-	vmcs_make_current(v);
-	/* Interrupts stay off from the VMWRITEs to the exit; a pending one then exits
-	 * the guest (external-interrupt exiting) and the host takes it once enabled. */
+	/*
+	 * Interrupts stay off from the VMWRITEs to the exit, and after it, as with SVM: a
+	 * pending one exits the guest (external-interrupt exiting) and the host takes it
+	 * in the window the EXIT_EXTINT handler opens.
+	 */
 	irq_disable();
-	while (enter_once(v, x, ei) && cr_handled(v, x, ei))
+	vmcs_make_current_on(c, v);
+	while (enter_once(v, x, &c->hw, ei) && cr_handled(v, ei))
 		;
-	if (irqs)
-		irq_enable();
 }
 
 /* ---- injection and the interrupt window ---- */
@@ -1063,6 +1098,7 @@ const struct vcpu_ops vmx_ops = {
 	.cpu_enable = vmx_cpu_enable,
 	.vcpu_init = vmx_vcpu_init,
 	.run = vmx_run,
+	.read_crs = vmx_read_crs,
 	.inject_exception = vmx_inject_exception,
 	.inject_irq = vmx_inject_irq,
 	.irq_allowed = vmx_irq_allowed,
