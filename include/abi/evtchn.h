@@ -110,18 +110,11 @@ enum evtchn_port_state {
 #define EVTCHN_VECTOR_MAX	255u
 
 /*
- * The event hypercalls (calling convention in include/abi/hypercall.h). Proposed
- * numbers: the lead merges them into enum hv_hypercall and deletes this enum.
- * Masking needs no hypercall: the guest sets the mask bit itself, and the hypervisor
- * only reads it. Unmasking needs one only when the port is pending (the guest clears
- * the bit, tests pending, and calls EVTCHN_UNMASK if set), because then someone must
- * raise the upcall that masking held back.
+ * The event hypercalls are HC_EVTCHN_* in include/abi/hypercall.h. Masking needs no
+ * hypercall: the guest sets the mask bit itself, and the hypervisor only reads it.
+ * Unmasking needs one only when the port is pending (the guest clears the bit, tests
+ * pending, and calls HC_EVTCHN_UNMASK if set), because then someone must raise the
+ * upcall that masking held back.
  */
-enum evtchn_hypercall {
-	HC_EVTCHN_SEND = 16,	/* (port): notify the peer of a channel port -> 0 */
-	HC_EVTCHN_UNMASK = 17,	/* (port): clear the mask bit; upcall if pending -> 0 */
-	HC_EVTCHN_STATUS = 18,	/* (port) -> EVTCHN_STATUS_* encoding (>= 0) */
-	HC_EVTCHN_UPCALL = 19,	/* (vector): this vCPU's upcall vector, 0 = none -> 0 */
-};
 
 #endif

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/* The start-info page: what a partition learns about itself, its channels and ports. */
+#ifndef ABI_STARTINFO_H
+#define ABI_STARTINFO_H
+
+#include <stdint.h>
+
+/*
+ * Guest-physical layout every partition shares below 1 MiB: the multiboot information
+ * at 0x8000, the event-channel page at 0x9000 (EVTCHN_PAGE_GPA), this page at 0xA000.
+ * The multiboot memory map marks [0x8000, 0x10000) reserved. CPUID 0x40000001 EBX
+ * repeats this page's address.
+ */
+#define HV_START_INFO_GPA	0xa000u
+#define HV_START_MAGIC		0x49535648u	/* "HVSI" */
+#define HV_START_VERSION	1u
+#define HV_START_MAX_CHANNELS	16u
+
+/*
+ * Channel windows are mapped into both ends above the partition's RAM, from 3 GiB:
+ * channel i's ring at HV_CHANNEL_BASE_GPA + i * HV_CHANNEL_STRIDE, its data region
+ * right after the ring (both sizes from the manifest). The same window address is used
+ * in both partitions.
+ */
+#define HV_CHANNEL_BASE_GPA	0xc0000000ull
+#define HV_CHANNEL_STRIDE	0x4000000ull	/* 64 MiB: the largest ring + data */
+
+enum hv_role {
+	HV_ROLE_CHILD = 0,
+	HV_ROLE_SERVICE = 1,
+};
+
+enum hv_channel_type {
+	HV_CHAN_RAW = 0,
+	HV_CHAN_PVBLK = 1,
+	HV_CHAN_PVNET = 2,
+};
+
+struct hv_start_channel {
+	char name[32];
+	uint32_t type;		/* enum hv_channel_type */
+	uint32_t backend;	/* 1: this partition is the back end; 0: the front end */
+	uint32_t port;		/* local event port bound to the peer's */
+	uint32_t peer;		/* peer partition id */
+	uint64_t ring_gpa;
+	uint64_t ring_size;
+	uint64_t data_gpa;
+	uint64_t data_size;
+};
+_Static_assert(sizeof(struct hv_start_channel) == 80, "start-info channel layout");
+
+struct hv_start_info {
+	uint32_t magic;		/* HV_START_MAGIC */
+	uint32_t version;	/* HV_START_VERSION */
+	uint32_t partition_id;
+	uint32_t role;		/* enum hv_role */
+	char name[32];
+	uint64_t tsc_hz;
+	uint64_t mem_size;	/* RAM is [0, mem_size) */
+	uint64_t evtchn_page_gpa;
+	uint32_t nvcpus;
+	uint32_t nchannels;
+	struct hv_start_channel chan[HV_START_MAX_CHANNELS];
+};
+_Static_assert(sizeof(struct hv_start_info) == 88 + 16 * 80, "start-info layout");
+_Static_assert(sizeof(struct hv_start_info) <= 4096, "start info fits its page");
+
+#endif
