@@ -3,7 +3,9 @@
 #include "vmm/exit.h"
 
 #include "arch/x86/cpu.h"
+#include "include/abi/evtchn.h"
 #include "include/abi/hypercall.h"
+#include "include/abi/startinfo.h"
 #include "vmm/guest.h"
 #include "vmm/log.h"
 
@@ -77,13 +79,17 @@ __attribute__((noinline)) static int cpuid_filter(struct vcpu *v, uint32_t leaf,
 }
 
 /* The hypervisor's own leaves, 0x40000000-0x400000FF (docs/abi.md). */
-static struct cpuid_regs hv_leaf(uint32_t leaf)
+static struct cpuid_regs hv_leaf(const struct vcpu *v, uint32_t leaf)
 {
+	bool managed = v->guest->managed;
+
 	if (leaf == HV_CPUID_BASE)
 		return (struct cpuid_regs){ HV_CPUID_MAX, HV_SIGNATURE_EBX, HV_SIGNATURE_ECX,
 					    HV_SIGNATURE_EDX };
 	if (leaf == HV_CPUID_VERSION)
-		return (struct cpuid_regs){ .eax = HV_ABI_VERSION };
+		return (struct cpuid_regs){ .eax = HV_ABI_VERSION,
+					    .ebx = managed ? HV_START_INFO_GPA : 0,
+					    .ecx = managed ? EVTCHN_PAGE_GPA : 0 };
 	return (struct cpuid_regs){ 0 };
 }
 
@@ -91,7 +97,7 @@ static int handle_cpuid(struct vcpu *v, const struct exit_info *ei)
 {
 	uint32_t leaf = (uint32_t)v->gpr[GPR_RAX], sub = (uint32_t)v->gpr[GPR_RCX];
 	bool host = leaf - HV_CPUID_BASE > 0xff;
-	struct cpuid_regs r = host ? cpuid(leaf, sub) : hv_leaf(leaf);
+	struct cpuid_regs r = host ? cpuid(leaf, sub) : hv_leaf(v, leaf);
 
 	v->gpr[GPR_RAX] = r.eax;
 	v->gpr[GPR_RBX] = r.ebx;

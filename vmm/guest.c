@@ -4,6 +4,7 @@
 
 #include "include/abi/hv_errno.h"
 #include "vmm/elf.h"
+#include "vmm/exit.h"
 #include "vmm/log.h"
 #include "vmm/mem.h"
 #include "vmm/pt.h"
@@ -64,14 +65,20 @@ int guest_create(struct guest *g, const struct guest_spec *spec, const struct bo
 		return ret;
 	mem = (uint8_t *)(uintptr_t)g->mem_hpa;
 	ret = elf_load((const void *)(uintptr_t)mod->start, (size_t)(mod->end - mod->start), mem,
-		       size, GUEST_BOOTINFO_GPA, GUEST_BOOTINFO_GPA + 0x1000, &g->entry);
+		       size, GUEST_BOOTINFO_GPA, GUEST_RESERVED_END, &g->entry);
 	if (ret)
 		return ret;
-	guest_write_bootinfo(mem, size, g->name);
+	guest_write_bootinfo(mem, size, spec->cmdline ? spec->cmdline : g->name);
 	g->vcpu = (struct vcpu){ .guest = g, .cpu = spec->cpu, .rip = g->entry, .rflags = 2 };
 	g->vcpu.gpr[GPR_RAX] = MB1_MAGIC;
 	g->vcpu.gpr[GPR_RBX] = GUEST_BOOTINFO_GPA;
 	return 0;
+}
+
+int guest_map_window(struct guest *g, uint64_t gpa, uint64_t hpa, uint64_t size)
+{
+	return pt_map(vcpu_vendor->npt_format, &nested_mem, g->mem.npt_root, gpa, hpa, size,
+		      PT_R | PT_W, PT_MEM_WB);
 }
 
 void *guest_ptr(const struct guest *g, uint64_t gpa, uint64_t len)

@@ -15,6 +15,8 @@
 #define GUEST_CONSOLE_LINE	160
 /* Guest-physical page holding the multiboot information the guest starts with. */
 #define GUEST_BOOTINFO_GPA	0x8000ull
+/* [GUEST_BOOTINFO_GPA, GUEST_RESERVED_END): boot info, event page, start info. */
+#define GUEST_RESERVED_END	0x10000ull
 
 enum guest_state {
 	GUEST_CREATED,
@@ -25,8 +27,12 @@ enum guest_state {
 
 struct guest {
 	char name[GUEST_NAME_MAX];
+	unsigned int id;		/* partition number: manifest order */
+	unsigned int role;		/* enum hv_role */
 	enum guest_state state;
 	int exit_status;
+	unsigned int restarts;
+	bool managed;			/* from the manifest: start info, event channels */
 	unsigned int cpu;		/* physical CPU its vCPU is pinned to */
 	uint64_t mem_hpa;		/* host-physical base of its contiguous memory */
 	struct guest_mem mem;		/* size and nested table root */
@@ -43,6 +49,7 @@ struct guest_spec {
 	char name[GUEST_NAME_MAX];
 	unsigned int cpu;
 	unsigned int mem_mib;
+	const char *cmdline;	/* NULL: the guest's name */
 };
 
 /* Parses the guests= option; returns the count or -HV_EINVAL / -HV_E2BIG. */
@@ -55,6 +62,10 @@ int guest_create(struct guest *g, const struct guest_spec *spec, const struct bo
 
 /* Writes the multiboot(1) information for a guest of mem_size bytes into its memory. */
 void guest_write_bootinfo(uint8_t *mem, uint64_t mem_size, const char *cmdline);
+
+/* Maps host memory [hpa, hpa+size) at gpa in g's nested tables, read/write, no execute. */
+int guest_map_window(struct guest *g, uint64_t gpa, uint64_t hpa, uint64_t size)
+	__attribute__((warn_unused_result));
 
 /* Host pointer to [gpa, gpa+len) of g's memory, or NULL if outside it. */
 void *guest_ptr(const struct guest *g, uint64_t gpa, uint64_t len);

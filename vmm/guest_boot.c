@@ -38,6 +38,7 @@ static int parse_one(const char **p, struct guest_spec *g)
 	g->name[n] = 0;
 	g->cpu = 0;
 	g->mem_mib = GUEST_DEFAULT_MIB;
+	g->cmdline = 0;
 	if (!n)
 		return -HV_EINVAL;
 	if (*s == '@' && (s++, parse_uint(&s, &g->cpu)))
@@ -82,7 +83,19 @@ static void put64(uint8_t *p, uint64_t v)
 	put32(p + 4, (uint32_t)(v >> 32));
 }
 
-/* Multiboot 0.6.96 sec. 3.3: the info structure, its mmap at +0x400, cmdline at +0x800. */
+static void put_range(uint8_t *e, uint64_t base, uint64_t len, uint32_t type)
+{
+	put32(e, 20);		/* size of the rest of the entry */
+	put64(e + 4, base);
+	put64(e + 12, len);
+	put32(e + 20, type);
+}
+
+/*
+ * Multiboot 0.6.96 sec. 3.3: the info structure, its mmap at +0x400, cmdline at +0x800.
+ * The map leaves out [0x8000, 0x10000): the boot information, event and start-info
+ * pages the hypervisor writes there (include/abi/startinfo.h).
+ */
 void guest_write_bootinfo(uint8_t *mem, uint64_t mem_size, const char *cmdline)
 {
 	uint8_t *info = mem + GUEST_BOOTINFO_GPA;
@@ -94,16 +107,12 @@ void guest_write_bootinfo(uint8_t *mem, uint64_t mem_size, const char *cmdline)
 	put32(info + 4, 639);					/* mem_lower, KiB */
 	put32(info + 8, (uint32_t)((mem_size - MIB) / 1024));	/* mem_upper, KiB */
 	put32(info + 16, (uint32_t)(GUEST_BOOTINFO_GPA + 0x800));
-	put32(info + 44, 2 * 24);				/* mmap_length */
+	put32(info + 44, 4 * 24);				/* mmap_length */
 	put32(info + 48, (uint32_t)(GUEST_BOOTINFO_GPA + 0x400));
-	put32(mmap + 0, 20);
-	put64(mmap + 4, 0);
-	put64(mmap + 12, 0x9fc00);
-	put32(mmap + 20, 1);
-	put32(mmap + 24, 20);
-	put64(mmap + 28, MIB);
-	put64(mmap + 36, mem_size - MIB);
-	put32(mmap + 44, 1);
+	put_range(mmap, 0, GUEST_BOOTINFO_GPA, 1);
+	put_range(mmap + 24, GUEST_BOOTINFO_GPA, GUEST_RESERVED_END - GUEST_BOOTINFO_GPA, 2);
+	put_range(mmap + 48, GUEST_RESERVED_END, 0x9fc00 - GUEST_RESERVED_END, 1);
+	put_range(mmap + 72, MIB, mem_size - MIB, 1);
 	for (i = 0; cmdline[i] && i < 255; i++)
 		cl[i] = cmdline[i];
 	cl[i] = 0;

@@ -5,6 +5,7 @@
 #include "include/abi/hypercall.h"
 #include "vmm/exit.h"
 #include "vmm/guest.h"
+#include "vmm/partition.h"
 
 #define FIRST_EXTERNAL_VECTOR	32
 
@@ -56,12 +57,43 @@ static int64_t hc_tsc_hz(struct vcpu *v)
 	return (int64_t)tsc_hz();
 }
 
+static int64_t hc_evtchn_send(struct vcpu *v)
+{
+	return partition_evtchn_send(v, arg(v, 0));
+}
+
+static int64_t hc_evtchn_unmask(struct vcpu *v)
+{
+	return partition_evtchn_unmask(v, arg(v, 0));
+}
+
+static int64_t hc_evtchn_status(struct vcpu *v)
+{
+	return partition_evtchn_status(v, arg(v, 0));
+}
+
+static int64_t hc_evtchn_upcall(struct vcpu *v)
+{
+	return partition_evtchn_upcall(v, arg(v, 0));
+}
+
+static int64_t hc_part_list(struct vcpu *v)
+{
+	return partition_list(v, arg(v, 0), arg(v, 1));
+}
+
 static const hypercall_fn hypercalls[HC_COUNT] = {
 	[HC_VERSION] = hc_version,
 	[HC_CONSOLE_WRITE] = hc_console_write,
 	[HC_EXIT] = hc_exit,
 	[HC_TIMER_ONESHOT] = hc_timer_oneshot,
 	[HC_TSC_HZ] = hc_tsc_hz,
+	[HC_EVTCHN_SEND] = hc_evtchn_send,
+	[HC_EVTCHN_UNMASK] = hc_evtchn_unmask,
+	[HC_EVTCHN_STATUS] = hc_evtchn_status,
+	[HC_EVTCHN_UPCALL] = hc_evtchn_upcall,
+	[HC_PART_LIST] = hc_part_list,
+	/* HC_PART_STOP/START/RESTART: not implemented yet, -HV_ENOSYS (docs/abi.md). */
 };
 
 int handle_hypercall(struct vcpu *v, const struct exit_info *ei)

@@ -22,6 +22,8 @@
 #include "vmm/log.h"
 #include "vmm/mem.h"
 #include "vmm/selftest.h"
+#include "vmm/exit.h"
+#include "vmm/partition.h"
 #include "vmm/vcpu_run.h"
 
 #define FOUR_GIB	0x100000000ull
@@ -172,7 +174,17 @@ static void audit_paging(void)
 
 static void run_guests(enum virt_kind vk)
 {
-	int n = guests_create(&boot, vk == VIRT_VMX ? &vmx_ops : &svm_ops);
+	const struct boot_module *mod = partition_find_module(&boot, "manifest");
+	int n;
+
+	if (mod) {
+		vcpu_vendor = vk == VIRT_VMX ? &vmx_ops : &svm_ops;
+		if (partitions_from_manifest(&boot, mod))
+			hv_exit(HV_EXIT_BOOT_FAILED);
+		guests_run();
+		return;
+	}
+	n = guests_create(&boot, vk == VIRT_VMX ? &vmx_ops : &svm_ops);
 
 	if (n < 0) {
 		pr_err("hv: guests not started: bad guests= option or module");

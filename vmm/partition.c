@@ -23,6 +23,21 @@ void partition_ended(struct guest *g)
 	__atomic_sub_fetch(&guests_live, 1, __ATOMIC_SEQ_CST);
 }
 
+struct guest *partition_new(void)
+{
+	return nguests < GUEST_MAX ? &guests[nguests++] : 0;
+}
+
+struct guest *partition_get(uint64_t id)
+{
+	return id < nguests ? &guests[id] : 0;
+}
+
+unsigned int partition_count(void)
+{
+	return nguests;
+}
+
 /* ---- running the guests of one physical CPU ---- */
 
 static void cpu_prepare(void)
@@ -74,7 +89,7 @@ static void cpu_run_guests(void *arg)
 
 /* ---- setup from the command line ---- */
 
-static const struct boot_module *find_module(const struct boot_info *bi, const char *name)
+const struct boot_module *partition_find_module(const struct boot_info *bi, const char *name)
 {
 	for (size_t i = 0; i < bi->mod_count; i++) {
 		const char *a = bi->mods[i].name, *b = name;
@@ -91,8 +106,8 @@ static const struct boot_module *find_module(const struct boot_info *bi, const c
 
 static int create_one(const struct boot_info *bi, const struct guest_spec *s)
 {
-	const struct boot_module *mod = find_module(bi, s->name);
-	struct guest *g = &guests[nguests];
+	const struct boot_module *mod = partition_find_module(bi, s->name);
+	struct guest *g;
 	int ret;
 
 	if (!mod) {
@@ -103,14 +118,17 @@ static int create_one(const struct boot_info *bi, const struct guest_spec *s)
 		pr_err("guest: %s: cpu %u is not online (%u CPUs)", s->name, s->cpu, cpu_count);
 		return -HV_EINVAL;
 	}
+	g = partition_new();
+	if (!g)
+		return -HV_E2BIG;
 	ret = guest_create(g, s, mod, vcpu_vendor);
 	if (ret) {
 		pr_err("guest: %s: cannot create (error %d)", s->name, ret);
 		return ret;
 	}
+	g->id = nguests - 1;
 	pr_info("guest: %s created cpu=%u mem=%u MiB at 0x%llx entry=0x%llx", g->name, g->cpu,
 		s->mem_mib, (unsigned long long)g->mem_hpa, (unsigned long long)g->entry);
-	nguests++;
 	return 0;
 }
 

@@ -62,7 +62,7 @@ struct hv_start_info {
 	uint32_t nchannels;
 	struct hv_start_channel chan[HV_START_MAX_CHANNELS];
 };
-_Static_assert(sizeof(struct hv_start_info) == 88 + 16 * 80, "start-info layout");
+_Static_assert(sizeof(struct hv_start_info) == 80 + 16 * 80, "start-info layout");
 _Static_assert(sizeof(struct hv_start_info) <= 4096, "start info fits its page");
 
 #endif

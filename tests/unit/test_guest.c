@@ -151,6 +151,7 @@ static void test_specs(void **state)
 	assert_string_equal(s[0].name, "exits");
 	assert_int_equal(s[0].cpu, 0);
 	assert_int_equal(s[0].mem_mib, GUEST_DEFAULT_MIB);
+	assert_null(s[0].cmdline);
 	assert_int_equal(guest_parse_specs("a@1/32,b@0", s, GUEST_MAX), 2);
 	assert_string_equal(s[0].name, "a");
 	assert_int_equal(s[0].cpu, 1);
@@ -185,13 +186,19 @@ static void test_bootinfo(void **state)
 	assert_int_equal(get32(info + 4), 639);
 	assert_int_equal(get32(info + 8), (MEM_SIZE >> 10) - 1024);
 	assert_string_equal((const char *)mem + get32(info + 16), "exits");
-	assert_int_equal(get32(info + 44), 48);
+	assert_int_equal(get32(info + 44), 96);
 	mmap = mem + get32(info + 48);
 	assert_int_equal(get32(mmap), 20);
-	assert_int_equal(get32(mmap + 12), 0x9fc00);		/* length of low memory */
-	assert_int_equal(get32(mmap + 20), 1);
-	assert_int_equal(get32(mmap + 28), 0x100000);		/* base of high memory */
-	assert_int_equal(get32(mmap + 36), MEM_SIZE - 0x100000);
+	assert_int_equal(get32(mmap + 12), 0x8000);		/* low memory up to the */
+	assert_int_equal(get32(mmap + 20), 1);			/* hypervisor's pages */
+	assert_int_equal(get32(mmap + 28), 0x8000);
+	assert_int_equal(get32(mmap + 36), 0x8000);
+	assert_int_equal(get32(mmap + 44), 2);			/* reserved */
+	assert_int_equal(get32(mmap + 52), 0x10000);
+	assert_int_equal(get32(mmap + 60), 0x9fc00 - 0x10000);
+	assert_int_equal(get32(mmap + 76), 0x100000);		/* base of high memory */
+	assert_int_equal(get32(mmap + 84), MEM_SIZE - 0x100000);
+	assert_int_equal(get32(mmap + 92), 1);
 	/* Everything stays inside the reserved boot-information page. */
 	for (size_t i = 0; i < MEM_SIZE; i++)
 		if (mem[i] && (i < GUEST_BOOTINFO_GPA || i >= GUEST_BOOTINFO_GPA + 0x1000))
