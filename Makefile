@@ -22,7 +22,7 @@ KCFLAGS  := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -fno-stack-protec
 KASFLAGS := -I. -m64 -MMD -MP -D__ASSEMBLY__
 KLDFLAGS := -nostdlib -Wl,--build-id=none -static -no-pie -z max-page-size=0x1000 -z noexecstack -T linker.ld
 
-.PHONY: all deps image guests iso run test unit manifests scenarios bench clean acpi-capture
+.PHONY: all deps image guests iso run test unit manifests scenarios bench fuzz clean acpi-capture
 # Keep the guests' objects (intermediate files of a pattern chain) between builds.
 .SECONDARY:
 
@@ -117,6 +117,22 @@ $(BUILD)/hvcheck: tools/hvcheck.c vmm/manifest.c vmm/manifest.h
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) -std=gnu11 -O2 -Wall -Wextra -Werror -I. -o $@ tools/hvcheck.c vmm/manifest.c
+
+# Fuzz the manifest parser with libFuzzer (clang), seeded with the example manifests,
+# for FUZZ_SECONDS (default 60); not part of `make test`.
+FUZZ_SECONDS ?= 60
+$(BUILD)/fuzz_manifest: tests/fuzz/fuzz_manifest.c vmm/manifest.c vmm/manifest.h
+	@bash tools/deps.sh fuzz
+	@mkdir -p $(dir $@)
+	@echo "  CLANG   $@"
+	$(Q)clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-I. -o $@ tests/fuzz/fuzz_manifest.c vmm/manifest.c
+
+fuzz: $(BUILD)/fuzz_manifest
+	@mkdir -p $(BUILD)/fuzz/corpus
+	@cp tests/manifests/*.hvm $(BUILD)/fuzz/corpus/
+	$(BUILD)/fuzz_manifest -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+		-artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/corpus 2>&1 | tail -5
 
 # Every example manifest: the good ones pass hvcheck, the bad ones fail where they say.
 manifests: $(BUILD)/hvcheck

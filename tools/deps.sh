@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Install the build and test dependencies on Debian 12 if any is missing; silent (and a
 # few milliseconds) when everything is there. DEPS_DRY_RUN=1: only say what it would do.
+# usage: tools/deps.sh [fuzz]
 set -euo pipefail
 
 missing=()
@@ -31,6 +32,11 @@ need binutils cmd readelf
 need binutils cmd objcopy
 need gzip cmd gzip
 need procps cmd pgrep
+# `tools/deps.sh fuzz`: also what `make fuzz` needs (clang with libFuzzer).
+if [[ ${1:-} == fuzz ]]; then
+	need clang cmd clang
+	need libclang-rt-14-dev dir /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux
+fi
 
 ((${#missing[@]} == 0)) && exit 0
 
