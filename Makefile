@@ -72,7 +72,18 @@ GCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -fno-stack-protect
 GLDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -z max-page-size=0x1000 \
             -z noexecstack -T guest-drivers/rt/guest.ld
 
-guests: $(GUESTS)
+# The demo partitions: guest-drivers/demo/NAME.c -> build/guests/demo-NAME.elf, with the
+# ring protocol (pvdev/) linked in.
+DEMO_SRCS := $(sort $(wildcard guest-drivers/demo/*.c))
+DEMOS := $(patsubst guest-drivers/demo/%.c,$(BUILD)/guests/demo-%.elf,$(DEMO_SRCS))
+GUEST_PVDEV_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(sort $(wildcard pvdev/*.c)))
+
+guests: $(GUESTS) $(DEMOS)
+
+$(BUILD)/guests/demo-%.elf: $(BUILD)/guest/guest-drivers/demo/%.c.o $(GUEST_RT_OBJS) $(GUEST_PVDEV_OBJS) guest-drivers/rt/guest.ld
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(GLDFLAGS) -o $@ $< $(GUEST_RT_OBJS) $(GUEST_PVDEV_OBJS) -lgcc
 
 $(BUILD)/guest/%.c.o: %.c
 	@mkdir -p $(dir $@)
@@ -158,4 +169,5 @@ acpi-capture: deps image
 clean:
 	rm -rf $(BUILD)
 
--include $(CORE_OBJS:.o=.d) $(GUEST_RT_OBJS:.o=.d)
+-include $(CORE_OBJS:.o=.d) $(GUEST_RT_OBJS:.o=.d) $(GUEST_PVDEV_OBJS:.o=.d) \
+	$(patsubst %,$(BUILD)/guest/%.d,$(DEMO_SRCS))

@@ -193,17 +193,33 @@ static int handle_io(struct vcpu *v, const struct exit_info *ei)
 
 /* ---- HLT, interrupts, XSETBV and the rest ---- */
 
+#define RFLAGS_IF_BIT		(1ull << 9)
+
+/*
+ * HLT blocks the vCPU until an interrupt is posted for it (its one-shot timer, an event
+ * from another partition): the scheduler takes it off the CPU at the next entry
+ * (vmm/sched.c). With IF=0 no interrupt could end it (no NMIs are injected): stopped.
+ */
 static int handle_hlt(struct vcpu *v, const struct exit_info *ei)
 {
+	if (!(v->rflags & RFLAGS_IF_BIT))
+		return vcpu_fail(v, ei, "HLT with interrupts disabled: it would never wake");
 	skip(v, ei);
-	v->state = VCPU_HALTED;
+	/* SEQ_CST: a poster reads the state after setting its bit (vmm/sched.c). */
+	__atomic_store_n(&v->state, VCPU_HALTED, __ATOMIC_SEQ_CST);
+	__atomic_fetch_or(&v->attn, VCPU_ATTN_HLT, __ATOMIC_SEQ_CST);
 	return 0;
 }
 
+/*
+ * The host runs with interrupts off: open a window so its handler runs now. Only the
+ * scheduler's LAPIC timer and kick IPI arrive (slice end, a deadline, an event for a vCPU
+ * here): the scheduler looks at timers and the slice before the next entry.
+ */
 static int handle_extint(struct vcpu *v, const struct exit_info *ei)
 {
-	/* The host runs with interrupts off: open a window so its handler runs now. */
 	__asm__ volatile("sti; nop; cli" ::: "memory");
+	__atomic_fetch_or(&v->attn, VCPU_ATTN_SCHED, __ATOMIC_SEQ_CST);
 	return 0;
 }
 
@@ -212,9 +228,11 @@ static int handle_nop(struct vcpu *v, const struct exit_info *ei)
 	return 0;
 }
 
+/* The guest can take an interrupt now: the next entry delivers the highest pending. */
 static int handle_irq_window(struct vcpu *v, const struct exit_info *ei)
 {
 	vcpu_vendor->irq_window(v, false);
+	__atomic_fetch_or(&v->attn, VCPU_ATTN_IRQ, __ATOMIC_SEQ_CST);
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include "vmm/exit.h"
 #include "vmm/guest.h"
 #include "vmm/log.h"
+#include "vmm/sched.h"
 #include "vmm/vcpu_run.h"
 
 #define CPUID_1_ECX_XSAVE (1u << 26)
@@ -47,10 +48,13 @@ static void cpu_prepare(void)
 		write_cr4(read_cr4() | CR4_OSXSAVE);
 }
 
+/* SCHED INTEGRATION (vmm/sched.h): set up and queue g's vCPU; sched_run_cpu() runs it. */
 static void run_guest(struct guest *g)
 {
 	int ret = vcpu_vendor->vcpu_init(&g->vcpu, &g->mem);
 
+	if (!ret)
+		ret = sched_add(&g->vcpu);
 	if (ret) {
 		pr_err("guest: %s stopped: vCPU setup failed (error %d)", g->name, ret);
 		g->state = GUEST_STOPPED;
@@ -62,7 +66,6 @@ static void run_guest(struct guest *g)
 	vcpu_vendor->io_passthrough(&g->vcpu, POST_PORT, true);
 	g->state = GUEST_RUNNING;
 	pr_info("guest: %s running on cpu %u (%s)", g->name, g->cpu, vcpu_vendor->name);
-	vcpu_loop(&g->vcpu);
 }
 
 static void cpu_run_guests(void *arg)
@@ -85,6 +88,7 @@ static void cpu_run_guests(void *arg)
 		}
 		run_guest(&guests[i]);
 	}
+	sched_run_cpu();	/* SCHED INTEGRATION: this CPU's vCPUs, until all have stopped */
 }
 
 /* ---- setup from the command line ---- */

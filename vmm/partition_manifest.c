@@ -10,6 +10,7 @@
 #include "vmm/manifest.h"
 #include "vmm/mem.h"
 #include "vmm/partition.h"
+#include "vmm/sched.h"
 
 #define PAGE		4096ull
 #define LIST_MAX	64u
@@ -193,8 +194,7 @@ static void deliver(const struct evtchn_upcall *u)
 
 	if (!g || g->state != GUEST_RUNNING)
 		return;
-	g->vcpu.irq_vector = u->vector;
-	__atomic_store_n(&g->vcpu.irq_pending, true, __ATOMIC_RELEASE);
+	vcpu_post_irq(&g->vcpu, u->vector);
 }
 
 int64_t partition_evtchn_send(struct vcpu *v, uint64_t port)

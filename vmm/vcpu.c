@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* The vCPU loop: enter, dispatch the exit, deliver events; stopping and exiting guests. */
+/* The vCPU loop: enter, dispatch the exit, deliver interrupts; stopping and exiting guests. */
 #include "vmm/vcpu_run.h"
 #include "vmm/partition.h"
+#include "vmm/sched.h"
+#include "vmm/sched_queue.h"
 
 #include <stdarg.h>
 
@@ -14,15 +16,13 @@
 #include "vmm/guest.h"
 #include "vmm/log.h"
 
-#define RFLAGS_IF	(1ull << 9)
-
 const struct vcpu_ops *vcpu_vendor;
 
 /* ---- stopping and exiting ---- */
 
 static void guest_done(struct guest *g)
 {
-	g->vcpu.state = VCPU_STOPPED;
+	sched_stopped(&g->vcpu);
 	partition_ended(g);
 }
 
@@ -98,60 +98,74 @@ void vcpu_exit_guest(struct vcpu *v, int status)
 	guest_done(g);
 }
 
-/* ---- event delivery before each entry ---- */
+/* ---- interrupts: posted from any CPU, delivered before an entry ---- */
 
-static void timer_check(struct vcpu *v)
+void vcpu_post_irq(struct vcpu *v, uint8_t vector)
 {
-	if (v->timer_deadline && rdtsc() >= v->timer_deadline) {
-		v->irq_pending = true;
-		v->irq_vector = v->timer_vector;
-		v->timer_deadline = 0;
-	}
+	__atomic_fetch_or(&v->irq_pending[vector / 64], 1ull << (vector % 64), __ATOMIC_SEQ_CST);
+	__atomic_fetch_or(&v->attn, VCPU_ATTN_IRQ, __ATOMIC_SEQ_CST);
+	sched_wake(v);
 }
 
-/* A halted vCPU waits for its timer; returns false when it could never wake. */
-static bool wake_halted(struct vcpu *v)
+/*
+ * The highest pending vector (posted, or the one-shot timer's once its deadline has
+ * passed), if the guest takes it now; the rest wait for an interrupt window (an exit as
+ * soon as the guest can take one) and a look at the next entry. An expired timer stays
+ * armed until it is delivered here, so HC_TIMER_ONESHOT can still cancel it.
+ */
+static void deliver_irqs(struct vcpu *v)
 {
-	if (!(v->rflags & RFLAGS_IF))
-		return vcpu_fail(v, 0, "HLT with interrupts disabled: it would never wake") == 0;
-	if (!v->irq_pending && !v->timer_deadline)
-		return vcpu_fail(v, 0, "HLT with no timer armed: it would never wake") == 0;
-	while (!v->irq_pending) {
-		cpu_relax();
-		timer_check(v);
+	uint64_t now = v->timer_deadline ? rdtsc() : 0;
+	bool timer;
+	int vec = sched_irq_next(v, now, &timer);
+
+	if (vec < 0)
+		return;
+	if (vcpu_vendor->irq_allowed(v)) {
+		__atomic_fetch_and(&v->irq_pending[vec / 64], ~(1ull << (vec % 64)),
+				   __ATOMIC_SEQ_CST);
+		if (timer)
+			v->timer_deadline = 0;
+		vcpu_vendor->inject_irq(v, (uint8_t)vec);
+		if (sched_irq_next(v, now, &timer) < 0)
+			return;
 	}
-	v->state = VCPU_RUNNABLE;
-	return true;
+	vcpu_vendor->irq_window(v, true);
+	__atomic_fetch_or(&v->attn, VCPU_ATTN_IRQ, __ATOMIC_SEQ_CST);
 }
 
+/*
+ * The slow path before an entry. Every bit taken from attn is acted on here: a vCPU
+ * whose slice is over still gets its interrupt injected (it is delivered whenever v is
+ * entered next). False when v must leave the CPU.
+ */
 static bool prepare_events(struct vcpu *v)
 {
+	uint32_t attn = __atomic_exchange_n(&v->attn, 0, __ATOMIC_SEQ_CST);
+	bool stay;
+
 	if (v->state == VCPU_STOPPED)
 		return false;
-	timer_check(v);
-	if (v->state == VCPU_HALTED && !wake_halted(v))
+	stay = sched_entry_check(v, attn);
+	if (v->state == VCPU_HALTED && sched_block(v))
 		return false;
-	if (!v->irq_pending)
-		return true;
-	if (vcpu_vendor->irq_allowed(v)) {
-		vcpu_vendor->inject_irq(v, v->irq_vector);
-		v->irq_pending = false;
-	} else {
-		vcpu_vendor->irq_window(v, true);
-	}
-	return true;
+	deliver_irqs(v);
+	return stay;
 }
 
-/* False when v must not be entered again. Most entries have nothing to deliver. */
+/*
+ * False when v must not be entered now. Most entries have nothing to do: one test of
+ * attn (set by handlers, the scheduler and other CPUs) and of v's one-shot timer.
+ */
 static inline bool prepare_entry(struct vcpu *v)
 {
-	if (__builtin_expect(v->state == VCPU_RUNNABLE && !v->timer_deadline && !v->irq_pending,
+	if (__builtin_expect(!(__atomic_load_n(&v->attn, __ATOMIC_SEQ_CST) | v->timer_deadline),
 			     1))
 		return true;
 	return prepare_events(v);
 }
 
-void vcpu_loop(struct vcpu *v)
+void vcpu_run_slice(struct vcpu *v)
 {
 	struct exit_info ei;
 

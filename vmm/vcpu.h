@@ -74,11 +74,21 @@ struct exit_info {
 	};
 };
 
+/*
+ * Written by v's own CPU, except HALTED -> RUNNABLE, which any CPU may make (a posted
+ * interrupt wakes v) under the scheduler's lock (vmm/sched.c).
+ */
 enum vcpu_state {
-	VCPU_RUNNABLE,
-	VCPU_HALTED,	/* in HLT until an interrupt is pending */
+	VCPU_RUNNABLE,	/* running, or waiting for its CPU */
+	VCPU_HALTED,	/* in HLT (IF=1) until an interrupt is posted or its timer fires */
 	VCPU_STOPPED,	/* its guest was stopped; never entered again */
 };
+
+/* v->attn: why the next entry must take the slow path first (vcpu.c). */
+#define VCPU_ATTN_IRQ	(1u << 0)	/* irq_pending[] may have bits: deliver them */
+#define VCPU_ATTN_HLT	(1u << 1)	/* the guest executed HLT: block unless one is pending */
+#define VCPU_ATTN_SCHED	(1u << 2)	/* a host interrupt (timer, kick) or a wake-up on this
+					   CPU: look at timers and the time slice */
 
 /* Register numbers (SDM vol 2 table 2-2): gpr[] is indexed by them. */
 enum gpr_index {
@@ -86,7 +96,7 @@ enum gpr_index {
 	GPR_R8, GPR_R9, GPR_R10, GPR_R11, GPR_R12, GPR_R13, GPR_R14, GPR_R15,
 };
 
-#define VCPU_VENDOR_WORDS 16
+#define VCPU_VENDOR_WORDS 24
 
 struct vcpu {
 	/*
@@ -108,15 +118,33 @@ struct vcpu {
 
 	struct guest *guest;
 	unsigned int id;		/* within its guest */
-	unsigned int cpu;		/* physical CPU it runs on */
+	unsigned int cpu;		/* physical CPU it is pinned to: it runs only there */
 	enum vcpu_state state;
 
-	/* One-shot timer (HC_TIMER_ONESHOT): inject timer_vector at timer_deadline (TSC). */
+	/*
+	 * One-shot timer (HC_TIMER_ONESHOT): from timer_deadline (TSC; 0 = none) on,
+	 * timer_vector is pending; delivering it clears the deadline, and until then the
+	 * guest may still re-arm or cancel it. Only v's own CPU reads or writes these; its
+	 * LAPIC timer is kept armed for the earliest deadline there, so that it fires even
+	 * if the guest never exits (vmm/sched.c).
+	 */
 	uint64_t timer_deadline;
 	uint8_t timer_vector;
-	/* An interrupt waiting for the guest to accept it (RFLAGS.IF, no shadow). */
-	bool irq_pending;
-	uint8_t irq_vector;
+	/*
+	 * Interrupts waiting for the guest to accept them (RFLAGS.IF, no shadow), one bit per
+	 * vector, delivered highest first. Any CPU sets bits (vcpu_post_irq(), vmm/sched.h)
+	 * and then VCPU_ATTN_IRQ in attn; only v's own CPU clears them.
+	 */
+	uint64_t irq_pending[4];
+	/* VCPU_ATTN_* bits; zero on the fast path. Atomic: other CPUs set bits too. */
+	uint32_t attn;
+	/* Scheduler private (vmm/sched.c): counted as blocked with nothing to wake it. */
+	bool sched_asleep;
+	/*
+	 * The guest's x87/SSE/AVX registers while another vCPU has the CPU: an XSAVE (or
+	 * FXSAVE) area, switched by the scheduler (arch/x86/fpu.h); the host never uses them.
+	 */
+	uint64_t fpu_area;
 
 	uint64_t exits[EXIT_KIND_COUNT];
 

@@ -11,7 +11,5 @@ int guests_create(const struct boot_info *bi, const struct vcpu_ops *ops)
 	__attribute__((warn_unused_result));
 /* Starts each CPU's guests (APs through their work slot), waits for all to end. */
 void guests_run(void);
-/* Runs v until it stops (vmm/vcpu.c). */
-void vcpu_loop(struct vcpu *v);
 
 #endif

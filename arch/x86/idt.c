@@ -6,6 +6,7 @@
 
 #include "arch/x86/asm.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/lapic.h"
 #include "arch/x86/percpu.h"
 #include "vmm/format.h"
 #include "vmm/log.h"
@@ -174,6 +175,15 @@ void trap_handler(struct trap_frame *f)
 	if (f->vector == 2) {
 		pr_warn("nmi: on cpu %d at rip 0x%llx", rdmsr(MSR_GS_BASE) ? (int)this_cpu()->index : -1,
 			(unsigned long long)f->rip);
+		return;
+	}
+	/*
+	 * The scheduler's LAPIC timer and kick IPI: taken in the host's short interrupt
+	 * windows (after an EXIT_EXTINT, or idle in HLT). The exit or wake-up they caused is
+	 * what the scheduler acts on (vmm/sched.c), so they only EOI here.
+	 */
+	if (f->vector == VEC_LAPIC_TIMER || f->vector == VEC_KICK) {
+		lapic_eoi();
 		return;
 	}
 	/* LAPIC spurious vector, and the 8259s' spurious IRQ 7 and 15 (pic.c). */

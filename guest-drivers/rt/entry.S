@@ -29,16 +29,20 @@ rt_entry32:
 	movl %ebp, rt_entry_magic
 	movl %esi, rt_entry_info
 
-	/* PML4[0] -> PDPT, PDPT[0] -> PD, PD[i] = i * 2 MiB: [0, 1 GiB) 1:1 (SDM vol 3A 4.5). */
+	/*
+	 * PML4[0] -> PDPT, PDPT[0] -> PD, PD[i] = i * 2 MiB: [0, 1 GiB) 1:1; PDPT[3] ->
+	 * PD_WIN, the same for the channel windows [3 GiB, 4 GiB) (SDM vol 3A 4.5). Entries
+	 * for memory the partition does not have cost nothing until touched.
+	 */
 	movl $(rt_pdpt + RT_PTE_P + RT_PTE_W), rt_pml4
 	movl $(rt_pd + RT_PTE_P + RT_PTE_W), rt_pdpt
+	movl $(rt_pd_win + RT_PTE_P + RT_PTE_W), rt_pdpt + 8 * (RT_WINDOW_BASE >> 30)
 	movl $rt_pd, %edi
 	movl $(RT_PTE_P | RT_PTE_W | RT_PTE_PS), %eax
-	movl $512, %ecx
-1:	movl %eax, (%edi)
-	addl $0x200000, %eax
-	addl $8, %edi
-	loop 1b
+	call rt_fill_pd
+	movl $rt_pd_win, %edi
+	movl $(RT_WINDOW_BASE | RT_PTE_P | RT_PTE_W | RT_PTE_PS), %eax
+	call rt_fill_pd
 
 	/* Long mode: PAE, CR3, EFER.LME, then paging (SDM vol 3A 10.8.5). */
 	movl %cr4, %eax
@@ -56,6 +60,15 @@ rt_entry32:
 
 	lgdt rt_gdt_ptr
 	ljmp $RT_SEL_CODE64, $rt_entry64
+
+/* Fills the page directory at EDI with 512 2 MiB entries from EAX (address | flags). */
+rt_fill_pd:
+	movl $512, %ecx
+1:	movl %eax, (%edi)
+	addl $0x200000, %eax
+	addl $8, %edi
+	loop 1b
+	ret
 
 	.code64
 rt_entry64:
@@ -188,6 +201,8 @@ rt_pml4:
 rt_pdpt:
 	.skip 4096
 rt_pd:
+	.skip 4096
+rt_pd_win:
 	.skip 4096
 rt_stack:
 	.skip 16384

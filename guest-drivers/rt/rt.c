@@ -313,6 +313,7 @@ void rt_start(uint32_t magic, uint32_t info_gpa)
 	rt_amd = vendor_is(&r, "AuthenticAMD") || vendor_is(&r, "HygonGenuine");
 	idt_init();
 	read_boot_info(magic, info_gpa);
+	rt_start_info_read();
 	rt_exit(rt_main());
 }
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The partition runtime: entry, console, hypercalls, traps and test reports for code in a partition. */
+/* The partition runtime: entry, console, hypercalls, traps, reports, start info and event channels. */
 #ifndef GUEST_DRIVERS_RT_RT_H
 #define GUEST_DRIVERS_RT_RT_H
 
@@ -25,12 +25,25 @@
 
 /* entry.S maps guest-physical [0, RT_MAP_SIZE) 1:1 with 2 MiB pages. */
 #define RT_MAP_SIZE		0x40000000
+/*
+ * ... and the channel windows, [RT_WINDOW_BASE, RT_WINDOW_END) = [3 GiB, 4 GiB), 1:1 too
+ * (HV_CHANNEL_BASE_GPA + 16 * HV_CHANNEL_STRIDE in include/abi/startinfo.h).
+ */
+#define RT_WINDOW_BASE		0xc0000000
+#define RT_WINDOW_END		0x100000000
 
 /* The IDT: the 32 exceptions, then RT_IRQ_COUNT interrupt vectors from RT_IRQ_BASE. */
 #define RT_IRQ_BASE		32
 #define RT_IRQ_COUNT		16
 #define RT_IDT_VECTORS		(RT_IRQ_BASE + RT_IRQ_COUNT)
 #define RT_STUB_SIZE		16
+
+/*
+ * The vectors the runtime takes for itself once asked to (rt_evtchn_init,
+ * rt_wait_event_until); the others in the range are the guest's.
+ */
+#define RT_VEC_WAKE_TIMER	(RT_IRQ_BASE + RT_IRQ_COUNT - 2)
+#define RT_VEC_EVTCHN		(RT_IRQ_BASE + RT_IRQ_COUNT - 1)
 
 /* rt_catch's result when the function returned without a fault. */
 #define RT_NO_FAULT		(-1)
@@ -43,6 +56,7 @@
 #include <stdint.h>
 
 #include "include/abi/hypercall.h"
+#include "include/abi/startinfo.h"
 
 /* Each guest defines this; its return value becomes the HC_EXIT status. */
 int rt_main(void);
@@ -68,6 +82,81 @@ struct rt_boot_info {
 };
 
 extern struct rt_boot_info rt_boot;
+
+/*
+ * The value of KEY=VALUE in the command line (words separated by spaces) as a decimal
+ * number: true and *val set if present and well formed.
+ */
+bool rt_cmdline_u64(const char *key, uint64_t *val);
+
+/* ---- the start-info page (include/abi/startinfo.h): manifest partitions only ---- */
+
+/*
+ * A checked copy of the start-info page, read before rt_main: NULL when there is none
+ * (a partition from the guests= option) or when it is malformed (magic, version,
+ * counts; the reason is printed).
+ */
+const struct hv_start_info *rt_start_info(void);
+
+/*
+ * Channel i of the start info, or NULL if there is no such channel or its entry does not
+ * hold together (ring size a power of two from 4K to 1M, data a multiple of 4K, both
+ * inside the mapped channel windows, a channel port); such entries are reported at start.
+ */
+const struct hv_start_channel *rt_channel(uint32_t i);
+/* The valid channel with this name, or NULL. */
+const struct hv_start_channel *rt_channel_find(const char *name);
+
+/* Where a channel's regions are: guest-physical = virtual under entry.S's map. */
+static inline void *rt_channel_ring(const struct hv_start_channel *c)
+{
+	return (void *)(uintptr_t)c->ring_gpa;
+}
+
+static inline void *rt_channel_data(const struct hv_start_channel *c)
+{
+	return (void *)(uintptr_t)c->data_gpa;
+}
+
+/* ---- event channels (docs/evtchn.md), on vCPU 0 ---- */
+
+/* A port's handler: runs in the upcall, interrupts off; it should not print. */
+typedef void (*rt_event_fn)(void *arg, uint32_t port);
+
+/*
+ * Sets up event channels: the event page from the start info (or CPUID), the upcall
+ * handler on RT_VEC_EVTCHN, and HC_EVTCHN_UPCALL. 0, or -HV_ENOENT without an event
+ * page, or the hypercall's error. Calling it again does nothing.
+ */
+int rt_evtchn_init(void) __attribute__((warn_unused_result));
+/*
+ * Runs fn(arg, port) when port is pending (fn NULL: the event only wakes rt_wait_event).
+ * Every upcall wakes rt_wait_event, whatever its ports. Calls rt_evtchn_init if needed.
+ */
+int rt_evtchn_bind(uint32_t port, rt_event_fn fn, void *arg) __attribute__((warn_unused_result));
+/* HC_EVTCHN_SEND: makes the peer's end of a channel port pending. 0 or -HV_E*. */
+int64_t rt_evtchn_send(uint32_t port);
+/* HC_EVTCHN_STATUS: the EVTCHN_STATUS_* encoding, or -HV_E*. */
+int64_t rt_evtchn_status(uint32_t port);
+/* Events dispatched so far on ports without a handler. */
+uint64_t rt_evtchn_unhandled(void);
+
+/*
+ * Waiting. rt_wake() (from any handler) makes the next or current rt_wait_event return.
+ * rt_wait_event() sleeps (STI; HLT) until woken, and returns at once if woken since its
+ * last return: the flag is tested with interrupts off and STI's shadow covers HLT, so a
+ * wake-up between the test and the HLT is never lost. It also scans the event page
+ * itself before sleeping and after each interrupt, so an upcall the hypervisor could not
+ * inject is not lost either. Returns with interrupts as the caller had them. Spurious
+ * returns happen: the caller looks at its rings, never counts wake-ups.
+ */
+void rt_wake(void);
+void rt_wait_event(void);
+/*
+ * The same, but also woken at tsc_deadline (HC_TIMER_ONESHOT on RT_VEC_WAKE_TIMER, only
+ * re-armed when the deadline changes). True if the deadline has passed.
+ */
+bool rt_wait_event_until(uint64_t tsc_deadline);
 
 /* ---- console, exit, reports ---- */
 
@@ -131,6 +220,8 @@ void rt_set_irq_handler(uint8_t vector, rt_irq_fn fn);
 /* Called by entry.S only. */
 __attribute__((noreturn)) void rt_start(uint32_t magic, uint32_t info_gpa);
 void rt_trap(struct rt_frame *f);
+/* Called by rt_start only: reads and checks the start-info page. */
+void rt_start_info_read(void);
 
 /* ---- the little of libc a guest needs (the compiler may call memset and memcpy) ---- */
 
@@ -268,6 +359,14 @@ static inline void rt_cli(void)
 static inline void rt_sti_hlt(void)
 {
 	__asm__ volatile("sti; hlt" : : : "memory");
+}
+
+static inline uint64_t rt_save_flags(void)
+{
+	uint64_t f;
+
+	__asm__ volatile("pushfq; popq %0" : "=r"(f) : : "memory");
+	return f;
 }
 
 static inline void rt_pause(void)

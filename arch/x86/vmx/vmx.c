@@ -66,14 +66,28 @@ struct vmx_hw {
 	uint64_t xcr0_supported;
 };
 
+struct vmx_vcpu;
+
 struct vmx_cpu {
 	struct vmx_hw hw;
 	uint64_t vmxon_pa;
 	uint64_t current_vmcs;	/* what VMPTRLD last made current here */
+	struct vmx_vcpu *msr_owner;	/* whose msr_switched[] values the MSRs hold */
 	bool on;
 };
 
 static struct vmx_cpu vmx_cpus[MAX_CPUS];
+
+/*
+ * MSRs the guest reads and writes directly (msr_passthrough below) that neither the
+ * guest- nor the host-state area holds (SDM 3C 25.4, 25.5): with several vCPUs on a CPU
+ * they are switched with the current VMCS. The host never uses them (no SYSCALL, no
+ * SWAPGS).
+ */
+static const uint32_t msr_switched[] = {
+	MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK, MSR_KERNEL_GS_BASE,
+};
+#define MSR_SWITCHED_COUNT	(sizeof(msr_switched) / sizeof(msr_switched[0]))
 
 /* The back end's part of struct vcpu (its vendor[] words). */
 struct vmx_vcpu {
@@ -87,6 +101,7 @@ struct vmx_vcpu {
 	bool vmfailed;			/* the last VMLAUNCH/VMRESUME failed: no exit */
 	bool crs_read;			/* v->cr0..efer fetched since the exit (read_crs) */
 	bool exit_saves_lma;		/* IA32_VMX_MISC bit 5 (SDM 3D app. A.6) */
+	uint64_t msrs[MSR_SWITCHED_COUNT];	/* msr_switched[] while another VMCS is current */
 };
 _Static_assert(sizeof(struct vmx_vcpu) <= sizeof(((struct vcpu *)0)->vendor),
 	       "struct vmx_vcpu must fit in vcpu.vendor");
@@ -108,17 +123,41 @@ static struct vmx_cpu *this_vmx_cpu(void)
 	return &vmx_cpus[this_cpu()->index];
 }
 
+/* The outgoing owner's values saved, x's loaded (zero, their reset value, at first). */
+static void msrs_switch(struct vmx_cpu *c, struct vmx_vcpu *x)
+{
+	if (c->msr_owner == x)
+		return;
+	for (unsigned int i = 0; c->msr_owner && i < MSR_SWITCHED_COUNT; i++)
+		c->msr_owner->msrs[i] = rdmsr(msr_switched[i]);
+	for (unsigned int i = 0; i < MSR_SWITCHED_COUNT; i++)
+		wrmsr(msr_switched[i], x->msrs[i]);
+	c->msr_owner = x;
+}
+
+/* Out of line: with one vCPU per CPU it never runs after the first entry. */
+__attribute__((noinline)) static void vmcs_switch(struct vmx_cpu *c, const struct vcpu *v)
+{
+	/* The MSR slots belong to this CPU's bookkeeping, not to the const view of v. */
+	struct vmx_vcpu *x = (struct vmx_vcpu *)v->vendor;
+
+	if (vmptrld(x->vmcs_pa))
+		return;
+	c->current_vmcs = x->vmcs_pa;
+	msrs_switch(c, x);
+}
+
 /*
  * Every op works on the current VMCS: with several vCPUs on one CPU (taking turns), make
- * this one's current first. A VMCS never moves to another CPU (vCPUs are pinned; a
- * move would need VMCLEAR on the old CPU and new host state, SDM 3C 25.11.1).
+ * this one's current first; VMLAUNCH or VMRESUME is per VMCS (launched), and the host
+ * state, written on this CPU, is the same in all. A VMCS never moves to another CPU
+ * (vCPUs are pinned; a move would need VMCLEAR on the old CPU and new host state, SDM
+ * 3C 25.11.1).
  */
 static void vmcs_make_current_on(struct vmx_cpu *c, const struct vcpu *v)
 {
-	uint64_t pa = vmx_of_const(v)->vmcs_pa;
-
-	if (c->current_vmcs != pa && !vmptrld(pa))
-		c->current_vmcs = pa;
+	if (__builtin_expect(c->current_vmcs != vmx_of_const(v)->vmcs_pa, 0))
+		vmcs_switch(c, v);
 }
 
 static void vmcs_make_current(const struct vcpu *v)
@@ -260,9 +299,9 @@ static const char *const seg_names[VMX_SEG_COUNT] = {
 
 /*
  * MSRs the guest reads and writes directly. KERNEL_GS_BASE and the SYSCALL MSRs are not
- * in the VMCS: with one vCPU per CPU and a host that never uses them they survive
- * across exits; a later scheduler must switch them. FS/GS base and SYSENTER are in the
- * guest- and host-state areas. EFER stays intercepted: generic code emulates it.
+ * in the VMCS: the host never uses them, so they survive across exits, and they follow
+ * the current VMCS (msr_switched[]). FS/GS base and SYSENTER are in the guest- and
+ * host-state areas. EFER stays intercepted: generic code emulates it.
  */
 static const uint32_t msr_passthrough[] = {
 	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE, MSR_STAR, MSR_LSTAR, MSR_CSTAR,
@@ -491,6 +530,7 @@ static int vmcs_load(struct vmx_vcpu *x, const struct vmx_hw *hw)
 		return -HV_EIO;
 	}
 	this_vmx_cpu()->current_vmcs = x->vmcs_pa;
+	msrs_switch(this_vmx_cpu(), x);
 	return 0;
 }
 
@@ -523,6 +563,8 @@ static int vmx_vcpu_init(struct vcpu *v, const struct guest_mem *mem)
 
 	if (!c->on || !mem->npt_root || (mem->npt_root & 0xfff))
 		return -HV_EINVAL;
+	if (c->msr_owner == x)
+		c->msr_owner = 0;	/* what the MSRs hold is the old guest's */
 	*x = (struct vmx_vcpu){ .eptp = mem->npt_root | EPTP_WB | EPTP_WALK_4,
 				.exit_rip = v->rip, .vmcs_rsp = v->gpr[GPR_RSP],
 				.vmcs_rflags = v->rflags | RFLAGS_FIXED,

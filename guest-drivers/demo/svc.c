@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/* Demo service partition: prints its start info, then watches the children with HC_PART_LIST until they end. */
+#include "guest-drivers/rt/rt.h"
+
+#define LIST_MAX	8u		/* the manifest's partition limit */
+#define POLL_MS		100u
+#define GIVE_UP_S	600u		/* children still running after this: stop watching */
+
+static struct hv_part_status parts[LIST_MAX], seen[LIST_MAX];
+static uint32_t nseen;
+
+static const char *role_name(uint32_t role)
+{
+	return role == HV_ROLE_SERVICE ? "service" : role == HV_ROLE_CHILD ? "child" : "?";
+}
+
+static const char *chan_type_name(uint32_t type)
+{
+	return type == HV_CHAN_RAW ? "raw" : type == HV_CHAN_PVBLK ? "pvblk" :
+	       type == HV_CHAN_PVNET ? "pvnet" : "?";
+}
+
+static const char *state_name(uint32_t state)
+{
+	return state == HV_PART_RUNNING ? "running" : state == HV_PART_EXITED ? "exited" :
+	       state == HV_PART_STOPPED ? "stopped" : "?";
+}
+
+static void print_start_info(const struct hv_start_info *si)
+{
+	rt_printf("svc: partition %u '%s' %s, %lu MiB, %u vCPU(s), tsc %lu Hz, events at 0x%lx, "
+		  "%u channel(s), cmdline \"%s\"\n", si->partition_id, si->name,
+		  role_name(si->role), si->mem_size >> 20, si->nvcpus, si->tsc_hz,
+		  si->evtchn_page_gpa, si->nchannels, rt_boot.cmdline);
+	for (uint32_t i = 0; i < si->nchannels; i++) {
+		const struct hv_start_channel *c = &si->chan[i];
+
+		rt_printf("svc: channel %u '%s' %s %s end, peer %u, port %u, ring 0x%lx+%lu, "
+			  "data 0x%lx+%lu%s\n", i, c->name, chan_type_name(c->type),
+			  c->backend ? "back" : "front", c->peer, c->port, c->ring_gpa,
+			  c->ring_size, c->data_gpa, c->data_size, rt_channel(i) ? "" : " (invalid)");
+	}
+}
+
+static bool same(const struct hv_part_status *a, const struct hv_part_status *b)
+{
+	return a->state == b->state && a->restarts == b->restarts &&
+	       a->exit_status == b->exit_status;
+}
+
+static void print_part(const struct hv_part_status *s)
+{
+	rt_printf("svc: partition %u '%s' %s %s", s->id, s->name, role_name(s->role),
+		  state_name(s->state));
+	if (s->state == HV_PART_EXITED)
+		rt_printf(" status=%d", s->exit_status);
+	rt_printf(" restarts=%u\n", s->restarts);
+}
+
+/* Prints the partitions whose state changed since the last look; -HV_E* on failure. */
+static int64_t look(uint32_t *children_running)
+{
+	int64_t n = rt_hypercall(HC_PART_LIST, (uintptr_t)parts, LIST_MAX, 0, 0, 0);
+
+	if (n < 0)
+		return n;
+	*children_running = 0;
+	for (uint32_t i = 0; i < n && i < LIST_MAX; i++) {
+		parts[i].name[sizeof(parts[i].name) - 1] = 0;
+		if (i >= nseen || !same(&parts[i], &seen[i]))
+			print_part(&parts[i]);
+		seen[i] = parts[i];
+		if (parts[i].role == HV_ROLE_CHILD && parts[i].state == HV_PART_RUNNING)
+			(*children_running)++;
+	}
+	if (nseen != (uint32_t)n)
+		rt_printf("svc: %ld partitions\n", n);
+	nseen = n < LIST_MAX ? (uint32_t)n : LIST_MAX;
+	return n;
+}
+
+int rt_main(void)
+{
+	const struct hv_start_info *si = rt_start_info();
+	uint64_t hz = rt_tsc_hz(), start = rt_rdtsc(), deadline = start;
+	uint32_t running = 0;
+	int64_t n;
+
+	if (!si) {
+		rt_printf("svc: no start info: not started from a manifest\n");
+		return 2;
+	}
+	print_start_info(si);
+	if (si->role != HV_ROLE_SERVICE)
+		rt_printf("svc: warning: not the service partition; HC_PART_LIST will say no\n");
+	do {
+		n = look(&running);
+		if (n < 0) {
+			rt_printf("svc: HC_PART_LIST: error %ld\n", n);
+			return 1;
+		}
+		if (!running)
+			break;
+		deadline += hz / 1000 * POLL_MS;
+		while (!rt_wait_event_until(deadline))
+			;
+	} while (rt_rdtsc() - start < GIVE_UP_S * hz);
+	rt_printf("svc: %s; %ld partitions seen\n",
+		  running ? "children still running, giving up" : "all children ended", n);
+	return running ? 1 : 0;
+}
