@@ -102,11 +102,15 @@ $(BUILD)/guests/%.elf: $(BUILD)/guest/tests/guests/%.c.o $(GUEST_RT_OBJS) guest-
 
 iso: $(BUILD)/hv.iso
 
-$(BUILD)/hv.iso: $(BUILD)/hv.elf tools/mkiso.sh
-	bash tools/mkiso.sh $@ $(BUILD)/hv.elf "loglevel=info"
+$(BUILD)/hv.iso: $(BUILD)/hv.elf $(DEMOS) tools/mkiso.sh
+	bash tools/mkiso.sh $@ $(BUILD)/hv.elf "loglevel=info" $(DEMO_MODULES)
 
-run: deps image
-	bash tools/mkiso.sh $(BUILD)/hv.iso $(BUILD)/hv.elf "loglevel=info"
+# The default demo: tests/manifests/demo.hvm with the svc, ping and pong partitions.
+DEMO_MODULES = manifest=tests/manifests/demo.hvm svc=$(BUILD)/guests/demo-svc.elf \
+	ping=$(BUILD)/guests/demo-ping.elf pong=$(BUILD)/guests/demo-pong.elf
+
+run: deps image guests
+	bash tools/mkiso.sh $(BUILD)/hv.iso $(BUILD)/hv.elf "loglevel=info" $(DEMO_MODULES)
 	bash tools/run-qemu.sh --iso $(BUILD)/hv.iso --smp 2 --interactive
 
 # ---- host unit tests (cmocka, ASan/UBSan), built from the real sources ----
