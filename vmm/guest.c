@@ -80,29 +80,3 @@ int guest_map_window(struct guest *g, uint64_t gpa, uint64_t hpa, uint64_t size)
 	return pt_map(vcpu_vendor->npt_format, &nested_mem, g->mem.npt_root, gpa, hpa, size,
 		      PT_R | PT_W, PT_MEM_WB);
 }
-
-void *guest_ptr(const struct guest *g, uint64_t gpa, uint64_t len)
-{
-	if (gpa > g->mem.size || len > g->mem.size - gpa)
-		return 0;
-	return (void *)(uintptr_t)(g->mem_hpa + gpa);
-}
-
-void guest_console(struct guest *g, const char *s, uint64_t len)
-{
-	for (uint64_t i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (c == '\n' || g->line_len + 1 >= sizeof(g->line)) {
-			g->line[g->line_len] = 0;
-			pr_info("[%s] %s", g->name, g->line);
-			g->line_len = 0;
-			if (c == '\n')
-				continue;
-		}
-		if (c == '\r')
-			continue;
-		/* Keep the log one line per record: non-printables become '?'. */
-		g->line[g->line_len++] = (c >= 0x20 && c < 0x7f) ? c : '?';
-	}
-}

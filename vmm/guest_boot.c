@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The pure parts of guest setup: the guests= option and the multiboot boot information. */
+/* The pure parts of guest setup: the guests= option, the boot information, guest memory access. */
 #include "include/abi/hv_errno.h"
 #include "vmm/guest.h"
+#include "vmm/log.h"
 
 #define MIB		0x100000ull
 #define GUEST_MAX_MIB	1024u
@@ -116,4 +117,32 @@ void guest_write_bootinfo(uint8_t *mem, uint64_t mem_size, const char *cmdline)
 	for (i = 0; cmdline[i] && i < 255; i++)
 		cl[i] = cmdline[i];
 	cl[i] = 0;
+}
+
+/* ---- access to guest memory and the guest console ---- */
+
+void *guest_ptr(const struct guest *g, uint64_t gpa, uint64_t len)
+{
+	if (gpa > g->mem.size || len > g->mem.size - gpa)
+		return 0;
+	return (void *)(uintptr_t)(g->mem_hpa + gpa);
+}
+
+void guest_console(struct guest *g, const char *s, uint64_t len)
+{
+	for (uint64_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c == '\n' || g->line_len + 1 >= sizeof(g->line)) {
+			g->line[g->line_len] = 0;
+			pr_info("[%s] %s", g->name, g->line);
+			g->line_len = 0;
+			if (c == '\n')
+				continue;
+		}
+		if (c == '\r')
+			continue;
+		/* Keep the log one line per record: non-printables become '?'. */
+		g->line[g->line_len++] = (c >= 0x20 && c < 0x7f) ? c : '?';
+	}
 }
