@@ -13,6 +13,10 @@ guest=$root/build/guests/bench.elf
 mkdir -p "$out"
 
 bash "$here/mkiso.sh" "$out/bench.iso" "$hv" "exit bench guests=bench@0" "bench=$guest"
+for n in 1 2; do
+	bash "$here/mkiso.sh" "$out/evbench-${n}cpu.iso" "$hv" "exit" \
+		"manifest=$root/tests/manifests/evbench-${n}cpu.hvm" "evbench=$root/build/guests/evbench.elf"
+done
 
 run_platform() {
 	local name=$1
@@ -37,6 +41,26 @@ run_platform() {
 		"$((gh - gr))" "$((gc - gr - (hc - hr)))" "$((gh - gr - (hc - hr)))"
 }
 
+# Event ping-pong between two partitions (tests/guests/evbench.c): median round trip, and
+# exits of both partitions per event sent (whole run, including start-up).
+run_events() {
+	local name=$1 n=$2
+	shift 2
+	local log=$out/$name-ev${n}.log
+	"$@" --smp 2 --iso "$out/evbench-${n}cpu.iso" --log "$log" --timeout 300 >/dev/null 2>&1 || true
+	local rt ev ea eb
+	rt=$(sed -nE 's/.*evbench: round_trip_ticks=([0-9]+) events=([0-9]+).*/\1/p' "$log")
+	ev=$(sed -nE 's/.*evbench: round_trip_ticks=([0-9]+) events=([0-9]+).*/\2/p' "$log")
+	ea=$(sed -nE 's/^guest: eva exits total=([0-9]+).*/\1/p' "$log")
+	eb=$(sed -nE 's/^guest: evb exits total=([0-9]+).*/\1/p' "$log")
+	if [[ -z $rt || -z $ev || -z $ea || -z $eb ]]; then
+		printf '%-22s %5s FAILED: see %s\n' "$name" "${n}cpu" "$log"
+		return 1
+	fi
+	printf '%-22s %5s %16s %18s\n' "$name" "${n}cpu" "$rt" \
+		"$(awk -v a="$ea" -v b="$eb" -v e="$ev" 'BEGIN { printf "%.2f", (a + b) / e }')"
+}
+
 {
 	echo "Exit round trips in TSC ticks (= instructions on these platforms), medians of 64."
 	echo "cpuid: bare CPUID in root mode; exit: CPUID from a guest, entry to resume;"
@@ -46,4 +70,14 @@ run_platform() {
 		--extra "-icount shift=0,sleep=off -rtc clock=vm" || true
 	run_platform bochs-ryzen-svm bash "$here/run-bochs.sh" --cpu ryzen --smp 1 || true
 	run_platform bochs-skylake-vmx bash "$here/run-bochs.sh" --cpu corei7_skylake_x --smp 1 || true
+	echo
+	echo "Event round trip between two partitions (median of 64, TSC ticks = instructions), on"
+	echo "one CPU (both time-sliced) and on two; exits of both partitions per event sent."
+	printf '%-22s %5s %16s %18s\n' platform cpus round_trip_ticks exits_per_event
+	for n in 1 2; do
+		run_events qemu-epyc-svm "$n" bash "$here/run-qemu.sh" --cpu EPYC \
+			--extra "-icount shift=0,sleep=off -rtc clock=vm" || true
+		run_events bochs-ryzen-svm "$n" bash "$here/run-bochs.sh" --cpu ryzen || true
+		run_events bochs-skylake-vmx "$n" bash "$here/run-bochs.sh" --cpu corei7_skylake_x || true
+	done
 } | tee "$out/results.txt"
