@@ -9,13 +9,5 @@ CMDLINE="loglevel=info"
 MODULES=(manifest="$ROOT/tests/manifests/guests-link.hvm" "$(guest_module exits)" "$(guest_module spin)")
 
 check() {
-	expect '^plan: manifest: 2 partitions, 1 channel, no service'
-	expect '^plan: channel link: raw exits -> spin ring=4K data=64K'
-	expect '^partition: exits id=0 child cpu=0 mem=16 MiB'
-	expect '^partition: spin id=1 child cpu=1 mem=16 MiB'
-	expect '^channel: link exits<->spin at gpa 0xc0000000 ring=4096 data=65536 ports 64<->64$'
-	expect "^\[exits\] summary: $EXITS_CHECKS passed, 0 failed$"
-	expect '^guest: exits exited status=0 '
-	expect '^guest: spin exited status=0 '
-	expect_all_finished
+	expect_manifest_guests
 }
