@@ -19,6 +19,22 @@ static void ring_fence(void)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
+/*
+ * The peer's word *w, if the peer is attached at this end's epoch: epoch, word, epoch
+ * again, in that order (acquire). The peer writes RING_EPOCH_ATTACHING, then its words,
+ * then its epoch; so a first epoch equal to ours means its reset is complete before the
+ * word is read, and an unchanged second one means no new reset began before the word
+ * was read. False: the peer belongs to another life of the channel; ignore its lines.
+ */
+static bool ring_peer_load(const uint32_t *epoch, const uint32_t *w, uint32_t mine,
+			   uint32_t *out)
+{
+	if (__atomic_load_n(epoch, ACQ) != mine)
+		return false;
+	*out = __atomic_load_n(w, ACQ);
+	return __atomic_load_n(epoch, ACQ) == mine;
+}
+
 /* Event ev lies in (old, new]: the index moved past the value the peer waits for. */
 static bool ring_crossed(uint32_t ev, uint32_t old, uint32_t new_)
 {
@@ -40,12 +56,14 @@ static void ring_end_wire(struct ring_end *e, struct ring_dir *out, uint8_t *out
 				  .mask = mask };
 }
 
-int ring_end_init(struct ring_end *e, void *region, uint64_t size, bool backend)
+int ring_end_attach(struct ring_end *e, void *region, uint64_t size, bool backend,
+		    uint32_t epoch)
 {
 	struct ring_hdr *h = region;
 	uint8_t *req, *rsp;
 
-	if (!region || ((uintptr_t)region & (RING_SLOT_SIZE - 1)) || !ring_size_ok(size))
+	if (!region || ((uintptr_t)region & (RING_SLOT_SIZE - 1)) || !ring_size_ok(size) ||
+	    epoch == RING_EPOCH_ATTACHING)
 		return -HV_EINVAL;
 	req = (uint8_t *)region + RING_REQ_OFFSET;
 	rsp = (uint8_t *)region + RING_RSP_OFFSET(size);
@@ -53,13 +71,24 @@ int ring_end_init(struct ring_end *e, void *region, uint64_t size, bool backend)
 		ring_end_wire(e, &h->rsp, rsp, &h->req, req, RING_SLOTS(size) - 1);
 	else
 		ring_end_wire(e, &h->req, req, &h->rsp, rsp, RING_SLOTS(size) - 1);
-	__atomic_store_n(&e->tx.mine->cons_event, 0, RLX);
+	e->tx.epoch = e->rx.epoch = epoch;
+	/* A peer reading while the indices go back to 0 must not take them for its life's. */
+	__atomic_store_n(&e->tx.mine->epoch, RING_EPOCH_ATTACHING, RLX);
+	__atomic_store_n(&e->rx.mine->epoch, RING_EPOCH_ATTACHING, RLX);
+	__atomic_store_n(&e->tx.mine->cons_event, 0, REL);
 	__atomic_store_n(&e->tx.mine->prod, 0, REL);
 	__atomic_store_n(&e->rx.mine->cons, 0, REL);
 	/* Wake this end on the first message: the producer may start before it looks. */
-	__atomic_store_n(&e->rx.mine->prod_event, 1, RLX);
+	__atomic_store_n(&e->rx.mine->prod_event, 1, REL);
+	__atomic_store_n(&e->tx.mine->epoch, epoch, REL);
+	__atomic_store_n(&e->rx.mine->epoch, epoch, REL);
 	ring_fence();
 	return 0;
+}
+
+int ring_end_init(struct ring_end *e, void *region, uint64_t size, bool backend)
+{
+	return ring_end_attach(e, region, size, backend, 0);
 }
 
 /* ---- producer ---- */
@@ -70,11 +99,16 @@ static int ring_tx_shut(struct ring_tx *t)
 	return t->err;
 }
 
-/* The consumer's index can only have moved forward, and never past what was published. */
+/*
+ * The consumer's index can only have moved forward, and never past what was published.
+ * A consumer not attached at this epoch has consumed nothing of this life yet.
+ */
 static int ring_tx_refresh(struct ring_tx *t)
 {
-	uint32_t c = __atomic_load_n(&t->peer->cons, ACQ);
+	uint32_t c;
 
+	if (!ring_peer_load(&t->peer->epoch, &t->peer->cons, t->epoch, &c))
+		return 0;
 	if ((uint32_t)(c - t->cons) > (uint32_t)(t->pushed - t->cons))
 		return ring_tx_shut(t);
 	t->cons = c;
@@ -120,14 +154,17 @@ int ring_tx_put(struct ring_tx *t, const void *msg)
 
 bool ring_tx_push(struct ring_tx *t)
 {
-	uint32_t old = t->pushed, new_ = t->prod;
+	uint32_t old = t->pushed, new_ = t->prod, ev;
 
 	if (t->err || old == new_)
 		return false;
 	__atomic_store_n(&t->mine->prod, new_, REL);
 	t->pushed = new_;
 	ring_fence();
-	return ring_crossed(__atomic_load_n(&t->peer->prod_event, RLX), old, new_);
+	/* A consumer of another life: notify anyway (spurious at worst, never lost). */
+	if (!ring_peer_load(&t->peer->epoch, &t->peer->prod_event, t->epoch, &ev))
+		return true;
+	return ring_crossed(ev, old, new_);
 }
 
 int ring_tx_arm(struct ring_tx *t, uint32_t want)
@@ -150,12 +187,17 @@ static int ring_rx_shut(struct ring_rx *r)
 	return r->err;
 }
 
-/* Never more than a ring's worth ahead of this end, and never backwards. */
+/*
+ * Never more than a ring's worth ahead of this end, and never backwards. A producer not
+ * attached at this epoch has produced nothing of this life yet.
+ */
 static int ring_rx_refresh(struct ring_rx *r)
 {
-	uint32_t p = __atomic_load_n(&r->peer->prod, ACQ);
-	uint32_t ahead = p - r->cons;
+	uint32_t p, ahead;
 
+	if (!ring_peer_load(&r->peer->epoch, &r->peer->prod, r->epoch, &p))
+		return 0;
+	ahead = p - r->cons;
 	if (ahead > r->mask + 1 || ahead < (uint32_t)(r->prod - r->cons))
 		return ring_rx_shut(r);
 	r->prod = p;
@@ -188,14 +230,16 @@ int ring_rx_get(struct ring_rx *r, void *msg)
 
 bool ring_rx_release(struct ring_rx *r)
 {
-	uint32_t old = r->released, new_ = r->cons;
+	uint32_t old = r->released, new_ = r->cons, ev;
 
 	if (r->err || old == new_)
 		return false;
 	__atomic_store_n(&r->mine->cons, new_, REL);
 	r->released = new_;
 	ring_fence();
-	return ring_crossed(__atomic_load_n(&r->peer->cons_event, RLX), old, new_);
+	if (!ring_peer_load(&r->peer->epoch, &r->peer->cons_event, r->epoch, &ev))
+		return true;
+	return ring_crossed(ev, old, new_);
 }
 
 int ring_rx_arm(struct ring_rx *r)

@@ -28,6 +28,7 @@ struct ring_tx {
 	uint32_t prod;				/* next slot to fill */
 	uint32_t pushed;			/* the prod last published */
 	uint32_t cons;				/* the consumer's index last seen, checked */
+	uint32_t epoch;				/* the channel life this end attached to */
 	int err;				/* 0, or why the ring is shut down */
 };
 
@@ -40,6 +41,7 @@ struct ring_rx {
 	uint32_t cons;				/* next slot to read */
 	uint32_t released;			/* the cons last published */
 	uint32_t prod;				/* the producer's index last seen, checked */
+	uint32_t epoch;				/* the channel life this end attached to */
 	int err;
 };
 
@@ -54,9 +56,17 @@ bool ring_size_ok(uint64_t size);
 
 /*
  * Attaches to the region (64-byte aligned, size bytes) as the back end or the front
- * end. Writes this end's two lines (indices 0, "wake me on the first message") and
- * nothing of the peer's: call it before the first message, once per channel life.
+ * end, for the channel life `epoch` (the link epoch of the channel's event port,
+ * EVTCHN_STATUS_EPOCH; not RING_EPOCH_ATTACHING). Writes this end's two lines (indices
+ * 0, "wake me on the first message", then the epoch) and nothing of the peer's: call it
+ * before the first message of each channel life, and again, with the new epoch, when
+ * the peer restarts. Until the peer has attached at the same epoch this end sees
+ * nothing of it: no message, no free slot beyond its own view, every push notifies.
  */
+int ring_end_attach(struct ring_end *e, void *region, uint64_t size, bool backend,
+		    uint32_t epoch) __attribute__((warn_unused_result));
+
+/* ring_end_attach at epoch 0: for ends that never see a restart (and tests). */
 int ring_end_init(struct ring_end *e, void *region, uint64_t size, bool backend)
 	__attribute__((warn_unused_result));
 

@@ -39,14 +39,6 @@ static void evtchn_port_put(struct evtchn_table *t, uint64_t port, struct evtchn
 	__atomic_store(&t->port[port], &e, __ATOMIC_RELEASE);
 }
 
-static void evtchn_port_state(struct evtchn_table *t, uint64_t port, uint8_t state)
-{
-	struct evtchn_port e = evtchn_port_get(t, port);
-
-	e.state = state;
-	evtchn_port_put(t, port, e);
-}
-
 static struct evtchn_shared *evtchn_page(const struct evtchn_table *t)
 {
 	return __atomic_load_n(&t->page, __ATOMIC_ACQUIRE);
@@ -192,6 +184,7 @@ int evtchn_bind_pair(struct evtchn_sys *s, uint64_t a, uint64_t b, uint32_t *por
 {
 	struct evtchn_table *ta = evtchn_table(s, a), *tb = evtchn_table(s, b);
 	uint32_t pa, pb;
+	uint16_t epoch;
 	uint8_t state;
 
 	if (!ta || !tb || a == b || !port_a || !port_b)
@@ -202,27 +195,47 @@ int evtchn_bind_pair(struct evtchn_sys *s, uint64_t a, uint64_t b, uint32_t *por
 		return -HV_E2BIG;
 	/* Senders check that both ends agree, so the two stores may land in any order. */
 	state = evtchn_page(ta) && evtchn_page(tb) ? EVTCHN_STATE_CHANNEL : EVTCHN_STATE_PEER_DOWN;
+	epoch = state == EVTCHN_STATE_CHANNEL ? 1 : 0;
 	evtchn_port_put(ta, pa, (struct evtchn_port){
-		.state = state, .peer = (uint16_t)b, .peer_port = (uint16_t)pb });
+		.state = state, .peer = (uint16_t)b, .peer_port = (uint16_t)pb, .epoch = epoch });
 	evtchn_port_put(tb, pb, (struct evtchn_port){
-		.state = state, .peer = (uint16_t)a, .peer_port = (uint16_t)pa });
+		.state = state, .peer = (uint16_t)a, .peer_port = (uint16_t)pa, .epoch = epoch });
 	*port_a = pa;
 	*port_b = pb;
 	return 0;
 }
 
+/* The epoch after e: a new life of the link, never 0 (0 means "never up"). */
+static uint16_t evtchn_epoch_next(uint16_t e)
+{
+	return e >= EVTCHN_EPOCH_MAX ? 1 : (uint16_t)(e + 1);
+}
+
+/* Sets a port's state, and its epoch when the link comes up. */
+static void evtchn_port_link(struct evtchn_table *t, uint64_t port, uint8_t state,
+			     uint16_t epoch)
+{
+	struct evtchn_port e = evtchn_port_get(t, port);
+
+	e.state = state;
+	e.epoch = epoch;
+	evtchn_port_put(t, port, e);
+}
+
 /*
  * Brings up or down the channel on port of partition part: this end first, then the
- * peer's end, which is the one the peer's senders look at; then the peer is told.
+ * peer's end, which is the one the peer's senders look at; then the peer is told. Each
+ * time it comes up both ends get the next epoch: a new life of whatever they share.
  */
 static void evtchn_link(struct evtchn_sys *s, uint64_t part, uint32_t port, uint8_t state,
 			struct evtchn_kicks *k)
 {
 	struct evtchn_table *t = &s->part[part];
 	struct evtchn_port e = evtchn_port_get(t, port);
+	uint16_t epoch = state == EVTCHN_STATE_CHANNEL ? evtchn_epoch_next(e.epoch) : e.epoch;
 
-	evtchn_port_state(t, port, state);
-	evtchn_port_state(&s->part[e.peer], e.peer_port, state);
+	evtchn_port_link(t, port, state, epoch);
+	evtchn_port_link(&s->part[e.peer], e.peer_port, state, epoch);
 	evtchn_notify_peer(s, e.peer, e.peer_port, k);
 }
 
@@ -407,4 +420,15 @@ int evtchn_status(struct evtchn_sys *s, uint64_t part, uint64_t port)
 		return -HV_EINVAL;
 	e = evtchn_port_get(t, port);
 	return e.state | e.vcpu << 8;
+}
+
+int evtchn_epoch(struct evtchn_sys *s, uint64_t part, uint64_t port)
+{
+	struct evtchn_table *t = evtchn_table(s, part);
+	struct evtchn_port e;
+
+	if (!t || !evtchn_port_ok(port))
+		return -HV_EINVAL;
+	e = evtchn_port_get(t, port);
+	return e.state == EVTCHN_STATE_CHANNEL || e.state == EVTCHN_STATE_PEER_DOWN ? e.epoch : 0;
 }

@@ -42,7 +42,7 @@ struct evtchn_port {
 	uint8_t vcpu;		/* the vCPU this port notifies */
 	uint16_t peer;		/* CHANNEL, PEER_DOWN: the partition at the other end... */
 	uint16_t peer_port;	/* ...and its port there */
-	uint16_t rsvd;
+	uint16_t epoch;		/* CHANNEL, PEER_DOWN: times the link came up (EVTCHN_EPOCH_MAX wraps to 1) */
 } __attribute__((aligned(8)));
 
 _Static_assert(sizeof(struct evtchn_port) == 8, "one atomic load");
@@ -109,6 +109,11 @@ int evtchn_set_upcall(struct evtchn_sys *s, uint64_t part, uint64_t vcpu, uint64
 		      struct evtchn_upcall *up) EVTCHN_WUR;
 /* EVTCHN_STATUS: state | vcpu << 8 (>= 0), or -HV_EINVAL. */
 int evtchn_status(struct evtchn_sys *s, uint64_t part, uint64_t port) EVTCHN_WUR;
+/*
+ * The link epoch of a channel port (>= 0): how many times the link came up, 0 if never
+ * (both ends read the same value once it is up). -HV_EINVAL as evtchn_status.
+ */
+int evtchn_epoch(struct evtchn_sys *s, uint64_t part, uint64_t port) EVTCHN_WUR;
 
 /* Takes the next decision out of *k into *up; false when none is left. */
 bool evtchn_kicks_next(struct evtchn_kicks *k, struct evtchn_sys *s, struct evtchn_upcall *up)

@@ -51,27 +51,75 @@ static void copy_name(char *dst, const char *src)
 	dst[i] = 0;
 }
 
+/* The image into memory that is all zeroes, the boot information, the entry point. */
+static int load_image(struct guest *g)
+{
+	uint8_t *mem = (uint8_t *)(uintptr_t)g->mem_hpa;
+	int ret = elf_load((const void *)(uintptr_t)g->image_start,
+			   (size_t)(g->image_end - g->image_start), mem, g->mem.size,
+			   GUEST_BOOTINFO_GPA, GUEST_RESERVED_END, &g->entry);
+
+	if (ret)
+		return ret;
+	guest_write_bootinfo(mem, g->mem.size, g->cmdline ? g->cmdline : g->name);
+	return 0;
+}
+
+/* Multiboot entry state in the generic registers; the back end's vcpu_init does the rest. */
+static void reset_vcpu(struct guest *g)
+{
+	struct vcpu *v = &g->vcpu;
+	uint64_t fpu_area = v->fpu_area, vendor[VCPU_VENDOR_WORDS];
+	enum vcpu_state state = v->state;	/* the scheduler's to change (sched_restart) */
+
+	for (unsigned int i = 0; i < VCPU_VENDOR_WORDS; i++)
+		vendor[i] = v->vendor[i];
+	*v = (struct vcpu){ .guest = g, .cpu = g->cpu, .rip = g->entry, .rflags = 2,
+			    .state = state, .fpu_area = fpu_area };
+	for (unsigned int i = 0; i < VCPU_VENDOR_WORDS; i++)
+		v->vendor[i] = vendor[i];
+	v->gpr[GPR_RAX] = MB1_MAGIC;
+	v->gpr[GPR_RBX] = GUEST_BOOTINFO_GPA;
+}
+
 int guest_create(struct guest *g, const struct guest_spec *spec, const struct boot_module *mod,
 		 const struct vcpu_ops *ops)
 {
 	uint64_t size = (uint64_t)spec->mem_mib * MIB;
-	uint8_t *mem;
 	int ret;
 
-	*g = (struct guest){ .state = GUEST_CREATED, .cpu = spec->cpu };
+	*g = (struct guest){ .state = GUEST_CREATED, .cpu = spec->cpu, .cmdline = spec->cmdline,
+			     .image_start = mod->start, .image_end = mod->end };
 	copy_name(g->name, spec->name);
 	ret = build_memory(g, size, ops);
+	if (!ret)
+		ret = load_image(g);
 	if (ret)
 		return ret;
-	mem = (uint8_t *)(uintptr_t)g->mem_hpa;
-	ret = elf_load((const void *)(uintptr_t)mod->start, (size_t)(mod->end - mod->start), mem,
-		       size, GUEST_BOOTINFO_GPA, GUEST_RESERVED_END, &g->entry);
+	reset_vcpu(g);
+	return 0;
+}
+
+/* rep stosq: a restart zeroes the whole of the guest's memory, megabytes at a time. */
+static void zero_memory(uint64_t hpa, uint64_t size)
+{
+	void *dst = (void *)(uintptr_t)hpa;
+	uint64_t n = size / 8;
+
+	__asm__ volatile("rep stosq" : "+D"(dst), "+c"(n) : "a"(0ull) : "memory");
+}
+
+int guest_reload(struct guest *g)
+{
+	int ret;
+
+	zero_memory(g->mem_hpa, g->mem.size);
+	ret = load_image(g);
 	if (ret)
 		return ret;
-	guest_write_bootinfo(mem, size, spec->cmdline ? spec->cmdline : g->name);
-	g->vcpu = (struct vcpu){ .guest = g, .cpu = spec->cpu, .rip = g->entry, .rflags = 2 };
-	g->vcpu.gpr[GPR_RAX] = MB1_MAGIC;
-	g->vcpu.gpr[GPR_RBX] = GUEST_BOOTINFO_GPA;
+	reset_vcpu(g);
+	g->line_len = 0;
+	g->io_denied = 0;
 	return 0;
 }
 

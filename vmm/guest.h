@@ -25,14 +25,39 @@ enum guest_state {
 	GUEST_STOPPED,	/* the hypervisor stopped it */
 };
 
+/* What happens when a partition ends on its own (the manifest's `restart`). */
+enum guest_restart {
+	GUEST_RESTART_NEVER,
+	GUEST_RESTART_ALWAYS,
+	GUEST_RESTART_ON_FAILURE,	/* unless it exited with status 0 */
+};
+
+#define GUEST_WHY_MAX	96
+
 struct guest {
 	char name[GUEST_NAME_MAX];
 	unsigned int id;		/* partition number: manifest order */
 	unsigned int role;		/* enum hv_role */
 	enum guest_state state;
 	int exit_status;
-	unsigned int restarts;
+	unsigned int restarts;		/* times started again, by its policy or the service */
+	unsigned int auto_restarts;	/* of those, by its policy: capped (vmm/lifecycle.c) */
+	enum guest_restart restart;
 	bool managed;			/* from the manifest: start info, event channels */
+	/*
+	 * Life cycle (vmm/lifecycle.c). life: LIFE_* requests for its CPU, set by any CPU,
+	 * taken by its own. live: counted among the partitions that keep the system up.
+	 * queued: its vCPU is in its CPU's scheduler queue. why: why it last stopped.
+	 */
+	uint32_t life;
+	uint32_t life_flags;		/* its CPU's own: a restart delayed until restart_at */
+	uint64_t restart_at;		/* TSC */
+	bool live;
+	bool queued;
+	char why[GUEST_WHY_MAX];
+	/* Its ELF image (a GRUB module, kept for the whole run) and boot command line. */
+	uint64_t image_start, image_end;
+	const char *cmdline;		/* must outlive the guest: NULL means its name */
 	unsigned int cpu;		/* physical CPU its vCPU is pinned to */
 	uint64_t mem_hpa;		/* host-physical base of its contiguous memory */
 	struct guest_mem mem;		/* size and nested table root */
@@ -59,6 +84,13 @@ int guest_parse_specs(const char *s, struct guest_spec *out, unsigned int max)
 /* Builds a guest from module mod (an ELF image): memory, nested tables, boot info. */
 int guest_create(struct guest *g, const struct guest_spec *spec, const struct boot_module *mod,
 		 const struct vcpu_ops *ops) __attribute__((warn_unused_result));
+
+/*
+ * Puts g back to its state before its first instruction, for a restart: memory zeroed,
+ * the ELF image loaded again, fresh boot information and vCPU registers (its vendor
+ * words and FPU area are kept for the back end to reuse). g's vCPU must not be running.
+ */
+int guest_reload(struct guest *g) __attribute__((warn_unused_result));
 
 /* Writes the multiboot(1) information for a guest of mem_size bytes into its memory. */
 void guest_write_bootinfo(uint8_t *mem, uint64_t mem_size, const char *cmdline);

@@ -82,6 +82,21 @@ static int64_t hc_part_list(struct vcpu *v)
 	return partition_list(v, arg(v, 0), arg(v, 1));
 }
 
+static int64_t hc_part_stop(struct vcpu *v)
+{
+	return partition_stop(v, arg(v, 0));
+}
+
+static int64_t hc_part_start(struct vcpu *v)
+{
+	return partition_start(v, arg(v, 0));
+}
+
+static int64_t hc_part_restart(struct vcpu *v)
+{
+	return partition_restart(v, arg(v, 0));
+}
+
 static const hypercall_fn hypercalls[HC_COUNT] = {
 	[HC_VERSION] = hc_version,
 	[HC_CONSOLE_WRITE] = hc_console_write,
@@ -93,7 +108,9 @@ static const hypercall_fn hypercalls[HC_COUNT] = {
 	[HC_EVTCHN_STATUS] = hc_evtchn_status,
 	[HC_EVTCHN_UPCALL] = hc_evtchn_upcall,
 	[HC_PART_LIST] = hc_part_list,
-	/* HC_PART_STOP/START/RESTART: not implemented yet, -HV_ENOSYS (docs/abi.md). */
+	[HC_PART_STOP] = hc_part_stop,
+	[HC_PART_START] = hc_part_start,
+	[HC_PART_RESTART] = hc_part_restart,
 };
 
 int handle_hypercall(struct vcpu *v, const struct exit_info *ei)

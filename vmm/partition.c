@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Partitions: built at boot (from the guests= option for now), run on their CPUs, ended. */
+/* Partitions: built at boot (from the guests= option), set up and run on their CPUs. */
 #include "vmm/partition.h"
 
 #include "arch/x86/asm.h"
@@ -17,12 +17,6 @@
 
 static struct guest guests[GUEST_MAX];
 static unsigned int nguests;
-static volatile unsigned int guests_live;
-
-void partition_ended(struct guest *g)
-{
-	__atomic_sub_fetch(&guests_live, 1, __ATOMIC_SEQ_CST);
-}
 
 struct guest *partition_new(void)
 {
@@ -48,10 +42,21 @@ static void cpu_prepare(void)
 		write_cr4(read_cr4() | CR4_OSXSAVE);
 }
 
+int partition_vcpu_setup(struct guest *g)
+{
+	int ret = vcpu_vendor->vcpu_init(&g->vcpu, &g->mem);
+
+	if (ret)
+		return ret;
+	/* The fixed I/O policy until the manifest: the POST port goes straight through. */
+	vcpu_vendor->io_passthrough(&g->vcpu, POST_PORT, true);
+	return 0;
+}
+
 /* SCHED INTEGRATION (vmm/sched.h): set up and queue g's vCPU; sched_run_cpu() runs it. */
 static void run_guest(struct guest *g)
 {
-	int ret = vcpu_vendor->vcpu_init(&g->vcpu, &g->mem);
+	int ret = partition_vcpu_setup(g);
 
 	if (!ret)
 		ret = sched_add(&g->vcpu);
@@ -62,8 +67,7 @@ static void run_guest(struct guest *g)
 		partition_ended(g);
 		return;
 	}
-	/* The fixed I/O policy until the manifest: the POST port goes straight through. */
-	vcpu_vendor->io_passthrough(&g->vcpu, POST_PORT, true);
+	g->queued = true;
 	g->state = GUEST_RUNNING;
 	pr_info("guest: %s running on cpu %u (%s)", g->name, g->cpu, vcpu_vendor->name);
 }
@@ -88,7 +92,8 @@ static void cpu_run_guests(void *arg)
 		}
 		run_guest(&guests[i]);
 	}
-	sched_run_cpu();	/* SCHED INTEGRATION: this CPU's vCPUs, until all have stopped */
+	/* SCHED INTEGRATION: this CPU's vCPUs, until no partition can run any more. */
+	sched_run_cpu(&partition_sched_hooks);
 }
 
 /* ---- setup from the command line ---- */
@@ -161,13 +166,13 @@ int guests_create(const struct boot_info *bi, const struct vcpu_ops *ops)
 
 void guests_run(void)
 {
-	guests_live = nguests;
+	partition_life_begin();
 	for (unsigned int c = 1; c < cpu_count; c++) {
 		percpu_area[c].work_arg = (void *)(uintptr_t)c;
 		__atomic_store_n(&percpu_area[c].work, cpu_run_guests, __ATOMIC_RELEASE);
 	}
 	cpu_run_guests((void *)0);
-	while (__atomic_load_n(&guests_live, __ATOMIC_ACQUIRE))
+	while (partition_live())
 		cpu_relax();
 	pr_info("hv: all guests finished");
 }

@@ -5,8 +5,25 @@
 
 #include "vmm/guest.h"
 
-/* Called once when a partition's last vCPU has stopped (exited or been stopped). */
+/* ---- life cycle (vmm/lifecycle.c, docs/architecture.md) ---- */
+
+/* Before any partition runs: every partition created counts as live. */
+void partition_life_begin(void);
+/* True while some partition runs or is about to run again: the CPUs keep scheduling. */
+bool partition_live(void);
+/*
+ * On g's CPU, once its vCPU has stopped (a crash, HC_EXIT, the stuck check): g takes
+ * state (GUEST_STOPPED or GUEST_EXITED) and its CPU decides between turns, by its
+ * restart policy, whether it starts again.
+ */
+void partition_stopped(struct guest *g, enum guest_state state);
+/* g is over for good (or never started): it no longer keeps the system up. */
 void partition_ended(struct guest *g);
+/* What each CPU's scheduler loop calls between turns (struct sched_hooks, vmm/sched.h). */
+struct sched_hooks;
+extern const struct sched_hooks partition_sched_hooks;
+/* Sets up g's vCPU on its own CPU for a first or a new run: the back end, the I/O policy. */
+int partition_vcpu_setup(struct guest *g) __attribute__((warn_unused_result));
 
 /* The GRUB module whose string is name, or NULL. */
 const struct boot_module *partition_find_module(const struct boot_info *bi, const char *name);
@@ -21,11 +38,20 @@ unsigned int partition_count(void);
 int partitions_from_manifest(const struct boot_info *bi, const struct boot_module *mod)
 	__attribute__((warn_unused_result));
 
-/* Hypercalls backed by the partition layer (vmm/partition_manifest.c). */
+/* For the life cycle (vmm/partition_manifest.c): g's start info into its zeroed memory,
+ * and its event channels opened (peers told the links are up) or closed (down). */
+void partition_write_start_info(struct guest *g, unsigned int restarts);
+int partition_events_open(struct guest *g) __attribute__((warn_unused_result));
+void partition_events_close(struct guest *g);
+
+/* Hypercalls backed by the partition layer (vmm/partition_manifest.c, vmm/lifecycle.c). */
 int64_t partition_evtchn_send(struct vcpu *v, uint64_t port);
 int64_t partition_evtchn_unmask(struct vcpu *v, uint64_t port);
 int64_t partition_evtchn_status(struct vcpu *v, uint64_t port);
 int64_t partition_evtchn_upcall(struct vcpu *v, uint64_t vector);
 int64_t partition_list(struct vcpu *v, uint64_t gpa, uint64_t max);
+int64_t partition_stop(struct vcpu *v, uint64_t id);
+int64_t partition_start(struct vcpu *v, uint64_t id);
+int64_t partition_restart(struct vcpu *v, uint64_t id);
 
 #endif

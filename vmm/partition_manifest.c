@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Partitions, channels and event channels built from the manifest, and their hypercalls. */
+#include "arch/x86/spinlock.h"
 #include "arch/x86/tsc.h"
 #include "include/abi/evtchn.h"
 #include "include/abi/hypercall.h"
@@ -20,8 +21,11 @@ extern unsigned int cpu_count;
 /* Large: kept out of the stack. Written at boot only, read afterwards. */
 static struct manifest manifest;
 static struct manifest_errors merrs;
-/* Port tables of every partition. Lifecycle calls happen at boot only, so far. */
+/* Port tables of every partition; ev_lock serialises the life-cycle calls (open, close). */
 static struct evtchn_sys evsys;
+static struct spinlock ev_lock;
+/* Each channel's event ports, [c][0] the front end's and [c][1] the back end's. */
+static uint32_t chan_port[MANIFEST_MAX_CHANNELS][2];
 
 /* ---- building ---- */
 
@@ -84,6 +88,9 @@ static int create_partition(const struct boot_info *bi, unsigned int i)
 	}
 	g->id = i;
 	g->role = p->role == MANIFEST_ROLE_SERVICE ? HV_ROLE_SERVICE : HV_ROLE_CHILD;
+	g->restart = p->restart == MANIFEST_RESTART_ALWAYS ? GUEST_RESTART_ALWAYS :
+		     p->restart == MANIFEST_RESTART_ON_FAILURE ? GUEST_RESTART_ON_FAILURE :
+		     GUEST_RESTART_NEVER;
 	g->managed = true;
 	pr_info("partition: %s id=%u %s cpu=%u mem=%llu MiB at 0x%llx", g->name, i,
 		g->role == HV_ROLE_SERVICE ? "service" : "child", g->cpu,
@@ -97,27 +104,29 @@ static uint32_t chan_type(enum manifest_chan_type t)
 	       t == MANIFEST_CHAN_PVNET ? HV_CHAN_PVNET : HV_CHAN_RAW;
 }
 
-/* Records channel c in the start info of partition g (its end, its local port). */
-static void publish_channel(struct guest *g, unsigned int c, bool backend, uint32_t port,
-			    unsigned int peer, uint64_t gpa)
+/* Appends channel c to a start-info page: this partition's end, its local port, the peer. */
+static void publish_channel(struct hv_start_info *si, unsigned int c, bool backend)
 {
 	const struct manifest_channel *mc = &manifest.chan[c];
-	struct hv_start_info *si = start_info(g);
 	struct hv_start_channel *sc = &si->chan[si->nchannels++];
+	uint64_t gpa = HV_CHANNEL_BASE_GPA + c * HV_CHANNEL_STRIDE;
 
 	for (unsigned int k = 0; k < sizeof(sc->name) - 1 && mc->name[k]; k++)
 		sc->name[k] = mc->name[k];
 	sc->type = chan_type(mc->type);
 	sc->backend = backend;
-	sc->port = port;
-	sc->peer = peer;
+	sc->port = chan_port[c][backend];
+	sc->peer = backend ? mc->frontend : mc->backend;
 	sc->ring_gpa = gpa;
 	sc->ring_size = mc->ring;
 	sc->data_gpa = gpa + mc->ring;
 	sc->data_size = mc->data;
 }
 
-/* Channel memory is allocated once and mapped into both ends at the same address. */
+/*
+ * Channel memory is allocated once and mapped into both ends at the same address. It
+ * stays mapped across restarts: it is shared, not either end's RAM.
+ */
 static int create_channel(unsigned int c)
 {
 	const struct manifest_channel *mc = &manifest.chan[c];
@@ -125,7 +134,6 @@ static int create_channel(unsigned int c)
 	uint64_t size = mc->ring + mc->data;
 	uint64_t gpa = HV_CHANNEL_BASE_GPA + c * HV_CHANNEL_STRIDE;
 	uint64_t hpa = mem_alloc_zeroed_pages((size_t)(size / PAGE), 1);
-	uint32_t pf, pb;
 	int ret;
 
 	if (!hpa)
@@ -134,21 +142,18 @@ static int create_channel(unsigned int c)
 	if (!ret)
 		ret = guest_map_window(be, gpa, hpa, size);
 	if (!ret)
-		ret = evtchn_bind_pair(&evsys, mc->frontend, mc->backend, &pf, &pb);
+		ret = evtchn_bind_pair(&evsys, mc->frontend, mc->backend, &chan_port[c][0],
+				       &chan_port[c][1]);
 	if (ret)
 		return ret;
-	publish_channel(fe, c, false, pf, mc->backend, gpa);
-	publish_channel(be, c, true, pb, mc->frontend, gpa);
 	pr_info("channel: %s %s<->%s at gpa 0x%llx ring=%llu data=%llu ports %u<->%u", mc->name,
 		fe->name, be->name, (unsigned long long)gpa, (unsigned long long)mc->ring,
-		(unsigned long long)mc->data, pf, pb);
+		(unsigned long long)mc->data, chan_port[c][0], chan_port[c][1]);
 	return 0;
 }
 
-static void write_start_header(struct guest *g)
+static void write_start_header(struct hv_start_info *si, const struct guest *g)
 {
-	struct hv_start_info *si = start_info(g);
-
 	si->magic = HV_START_MAGIC;
 	si->version = HV_START_VERSION;
 	si->partition_id = g->id;
@@ -161,11 +166,55 @@ static void write_start_header(struct guest *g)
 	si->nvcpus = 1;
 }
 
-static int open_events(struct guest *g)
+/* Into memory that is all zeroes (a new partition, or one being restarted). */
+void partition_write_start_info(struct guest *g, unsigned int restarts)
+{
+	struct hv_start_info *si = start_info(g);
+
+	write_start_header(si, g);
+	for (unsigned int c = 0; c < manifest.nchan; c++) {
+		if (manifest.chan[c].frontend == g->id)
+			publish_channel(si, c, false);
+		if (manifest.chan[c].backend == g->id)
+			publish_channel(si, c, true);
+	}
+	si->restarts = restarts;
+}
+
+static void deliver(const struct evtchn_upcall *u);
+
+/* Carries out the decisions of an open or a close: the peers that must look. */
+static void deliver_kicks(struct evtchn_kicks *k)
+{
+	struct evtchn_upcall up;
+
+	while (evtchn_kicks_next(k, &evsys, &up))
+		deliver(&up);
+}
+
+int partition_events_open(struct guest *g)
 {
 	struct evtchn_kicks kicks = { { 0 } };
+	uint64_t flags = spin_lock_irqsave(&ev_lock);
+	int ret = evtchn_open(&evsys, g->id, guest_ptr(g, EVTCHN_PAGE_GPA, PAGE), &kicks);
 
-	return evtchn_open(&evsys, g->id, guest_ptr(g, EVTCHN_PAGE_GPA, PAGE), &kicks);
+	spin_unlock_irqrestore(&ev_lock, flags);
+	deliver_kicks(&kicks);
+	return ret;
+}
+
+void partition_events_close(struct guest *g)
+{
+	struct evtchn_kicks kicks = { { 0 } };
+	uint64_t flags;
+
+	if (!g->managed)
+		return;
+	flags = spin_lock_irqsave(&ev_lock);
+	/* -HV_ENOENT: already closed (stopped before, or never opened). */
+	(void)!evtchn_close(&evsys, g->id, &kicks);
+	spin_unlock_irqrestore(&ev_lock, flags);
+	deliver_kicks(&kicks);
 }
 
 int partitions_from_manifest(const struct boot_info *bi, const struct boot_module *mod)
@@ -175,13 +224,13 @@ int partitions_from_manifest(const struct boot_info *bi, const struct boot_modul
 	evtchn_init(&evsys);
 	for (unsigned int i = 0; !ret && i < manifest.npart; i++)
 		ret = create_partition(bi, i);
-	for (unsigned int i = 0; !ret && i < manifest.npart; i++)
-		write_start_header(partition_get(i));
 	for (unsigned int c = 0; !ret && c < manifest.nchan; c++)
 		ret = create_channel(c);
+	for (unsigned int i = 0; !ret && i < manifest.npart; i++)
+		partition_write_start_info(partition_get(i), 0);
 	/* Nothing runs yet, so the open notifications (kicks) have no one to wake. */
 	for (unsigned int i = 0; !ret && i < manifest.npart; i++)
-		ret = open_events(partition_get(i));
+		ret = partition_events_open(partition_get(i));
 	return ret;
 }
 
@@ -223,11 +272,18 @@ int64_t partition_evtchn_unmask(struct vcpu *v, uint64_t port)
 	return ret;
 }
 
+/* The state machine's status, with the link epoch in bits 30:16 (include/abi/evtchn.h). */
 int64_t partition_evtchn_status(struct vcpu *v, uint64_t port)
 {
+	int st, epoch;
+
 	if (!v->guest->managed)
 		return -HV_ENOSYS;
-	return evtchn_status(&evsys, v->guest->id, port);
+	st = evtchn_status(&evsys, v->guest->id, port);
+	epoch = evtchn_epoch(&evsys, v->guest->id, port);
+	if (st < 0 || epoch < 0)
+		return st < 0 ? st : epoch;
+	return (int64_t)st | (int64_t)epoch << 16;
 }
 
 int64_t partition_evtchn_upcall(struct vcpu *v, uint64_t vector)

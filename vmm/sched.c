@@ -25,6 +25,8 @@ struct sched_cpu {
 	struct vcpu *fpu_owner;	/* whose x87/SSE/AVX registers this CPU holds */
 	uint64_t slice_end;	/* TSC: the current vCPU's turn ends (if another waits) */
 	uint64_t timer_at;	/* TSC the LAPIC timer is armed for; 0: not armed */
+	bool work;		/* sched_poke: call the work hook between turns (any CPU sets) */
+	uint64_t work_at;	/* TSC: set work then (sched_poke_at, this CPU only); 0: none */
 };
 
 static struct sched_cpu sched_cpus[MAX_CPUS];
@@ -65,13 +67,53 @@ static void kick(unsigned int cpu)
 		pr_warn("sched: kick IPI to cpu %u not delivered", cpu);
 }
 
+/*
+ * The flag is set before the IPI or the attn bit, and the CPU takes it (exchange) before
+ * it calls the hook, so a poke during the hook makes it run again: none is lost.
+ */
+void sched_poke(unsigned int cpu)
+{
+	struct sched_cpu *c = &sched_cpus[cpu];
+	struct vcpu *cur;
+
+	__atomic_store_n(&c->work, true, __ATOMIC_SEQ_CST);
+	if (cpu != this_cpu()->index) {
+		kick(cpu);
+		return;
+	}
+	/* Here, in some vCPU's exit handling: its next entry looks at the flag. */
+	cur = __atomic_load_n(&c->current, __ATOMIC_SEQ_CST);
+	if (cur)
+		__atomic_fetch_or(&cur->attn, VCPU_ATTN_SCHED, __ATOMIC_SEQ_CST);
+}
+
+void sched_poke_at(uint64_t tsc)
+{
+	struct sched_cpu *c = this_sched();
+
+	if (!c->work_at || tsc < c->work_at)
+		c->work_at = tsc ? tsc : 1;
+	c->timer_at = 0;	/* rearm() before the next entry or HLT covers it */
+}
+
+void sched_wake_all(void)
+{
+	for (unsigned int cpu = 0; cpu < cpu_count; cpu++)
+		if (cpu != this_cpu()->index && sched_cpus[cpu].q.n)
+			kick(cpu);
+}
+
 /* ---- the LAPIC timer: the earliest vCPU deadline of this CPU, or the slice end ---- */
 
 static void rearm(struct sched_cpu *c, const struct vcpu *cur, uint64_t now)
 {
 	bool contended = cur && sched_queue_contended(&c->q, cur);
-	uint64_t at = sched_next_event(sched_queue_next_deadline(&c->q, now), c->slice_end,
-				       contended);
+	uint64_t deadline = sched_queue_next_deadline(&c->q, now);
+	uint64_t at;
+
+	if (c->work_at && (!deadline || c->work_at < deadline))
+		deadline = c->work_at;
+	at = sched_next_event(deadline, c->slice_end, contended);
 
 	if (at == c->timer_at)
 		return;
@@ -91,6 +133,10 @@ static bool wake_halted(struct vcpu *v);
  */
 static void fire_timers(struct sched_cpu *c, uint64_t now)
 {
+	if (c->work_at && now >= c->work_at) {
+		c->work_at = 0;
+		__atomic_store_n(&c->work, true, __ATOMIC_SEQ_CST);
+	}
 	for (unsigned int i = 0; i < c->q.n; i++)
 		if (sched_timer_expired(c->q.v[i], now))
 			(void)wake_halted(c->q.v[i]);
@@ -112,6 +158,9 @@ bool sched_entry_check(struct vcpu *v, uint32_t attn)
 		 */
 		c->timer_at = 0;
 		fire_timers(c, now);
+		/* Life-cycle work waits for this CPU (sched_poke): leave the guest now. */
+		if (__atomic_load_n(&c->work, __ATOMIC_ACQUIRE))
+			return false;
 		if (sched_slice_over(now, c->slice_end, sched_queue_contended(&c->q, v)))
 			return false;
 		rearm(c, v, now);
@@ -224,6 +273,25 @@ void sched_stopped(struct vcpu *v)
 		announce_stuck();
 }
 
+int sched_restart(struct vcpu *v)
+{
+	struct sched_cpu *c = this_sched();
+	uint64_t flags = spin_lock_irqsave(&sched_lock);
+	int ret = -HV_ENOENT;
+
+	if (in_queue(v) && v->cpu == this_cpu()->index && v->state == VCPU_STOPPED) {
+		/* The registers this CPU holds are its old life's: load its fresh area. */
+		if (c->fpu_owner == v)
+			c->fpu_owner = 0;
+		v->sched_asleep = false;
+		__atomic_store_n(&v->state, VCPU_RUNNABLE, __ATOMIC_SEQ_CST);
+		sched_count_add(&count);
+		ret = 0;
+	}
+	spin_unlock_irqrestore(&sched_lock, flags);
+	return ret;
+}
+
 /* The system is stuck (sched_block): this CPU stops its vCPUs that nothing can wake. */
 static void stop_asleep(struct sched_cpu *c)
 {
@@ -264,14 +332,20 @@ static void idle(struct sched_cpu *c)
 
 	c->timer_at = 0;	/* whatever woke us, arm it again (see sched_entry_check) */
 	fire_timers(c, now);
-	if (sched_queue_contended(&c->q, 0) || sched_queue_all_stopped(&c->q) ||
-	    __atomic_load_n(&stuck, __ATOMIC_ACQUIRE))
+	/* Stuck: back to stop_asleep(), unless nothing here is left to stop. */
+	if (sched_queue_contended(&c->q, 0) || __atomic_load_n(&c->work, __ATOMIC_ACQUIRE) ||
+	    (__atomic_load_n(&stuck, __ATOMIC_ACQUIRE) && !sched_queue_all_stopped(&c->q)))
 		return;
 	rearm(c, 0, now);
 	__asm__ volatile("sti; hlt; cli" ::: "memory");
 }
 
-void sched_run_cpu(void)
+/*
+ * Until nothing can run here again. A CPU whose vCPUs have all stopped stays while any
+ * partition lives: one of its own may be started again (the work hook). The partition
+ * layer wakes every CPU (sched_wake_all) when the last one ends.
+ */
+void sched_run_cpu(const struct sched_hooks *h)
 {
 	struct sched_cpu *c = this_sched();
 
@@ -279,9 +353,14 @@ void sched_run_cpu(void)
 		return;
 	if (!lapic_timer_calibrated())
 		lapic_timer_calibrate();
-	while (!sched_queue_all_stopped(&c->q)) {
+	for (;;) {
 		struct vcpu *v;
 
+		if (__atomic_exchange_n(&c->work, false, __ATOMIC_SEQ_CST))
+			h->work(this_cpu()->index);
+		/* Once nothing lives nothing starts again: live() never turns true after. */
+		if (sched_queue_all_stopped(&c->q) && !h->live())
+			break;
 		if (__atomic_load_n(&stuck, __ATOMIC_ACQUIRE))
 			stop_asleep(c);
 		v = sched_queue_pick(&c->q);

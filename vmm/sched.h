@@ -14,8 +14,36 @@
  * area) / -HV_E2BIG (too many vCPUs on one CPU): v is then not queued.
  */
 int sched_add(struct vcpu *v) __attribute__((warn_unused_result));
-/* Runs this CPU's vCPUs, in turns, until every one of them has stopped. */
-void sched_run_cpu(void);
+
+/* What the partition layer does on each CPU between turns (vmm/lifecycle.c). */
+struct sched_hooks {
+	/* Life-cycle work for this CPU's vCPUs (sched_poke), run when none is in the guest. */
+	void (*work)(unsigned int cpu);
+	/* True while a partition may still run: a stopped vCPU may be started again. */
+	bool (*live)(void);
+};
+
+/*
+ * Runs this CPU's vCPUs, in turns, calling h->work when poked, until every one of them
+ * has stopped and h->live() is false; while all are stopped the CPU waits in HLT.
+ */
+void sched_run_cpu(const struct sched_hooks *h);
+/*
+ * From any CPU: cpu calls its work hook soon. A vCPU in the guest there leaves it (an
+ * IPI, or on this CPU its next entry); an idle CPU wakes. It stays runnable.
+ */
+void sched_poke(unsigned int cpu);
+/* From the work hook: this CPU calls it again once the TSC reaches tsc (a delay). */
+void sched_poke_at(uint64_t tsc);
+/* Wakes every other CPU waiting in sched_run_cpu, to ask h->live() again. */
+void sched_wake_all(void);
+/*
+ * From the work hook on v's CPU: a stopped v, set up again (vcpu_init), runs again: it
+ * is made runnable in the queue it already has its place in (no second entry), with
+ * this CPU's x87/SSE registers no longer taken for its. 0, or -HV_ENOENT if v is not
+ * queued or not stopped.
+ */
+int sched_restart(struct vcpu *v) __attribute__((warn_unused_result));
 
 /*
  * Makes vector pending for v, from any CPU: v takes it (highest vector first) as soon as
@@ -35,7 +63,8 @@ bool sched_entry_check(struct vcpu *v, uint32_t attn);
 bool sched_block(struct vcpu *v);
 /* After interrupts were posted for v: wakes it if halted, kicks its CPU if needed. */
 void sched_wake(struct vcpu *v);
-/* v's guest stopped or exited: v never runs again. */
+/* v's guest stopped or exited: v does not run again unless sched_restart(). Called on
+ * v's CPU, by its exit handling or by the work hook (v not in the guest). */
 void sched_stopped(struct vcpu *v);
 
 #endif

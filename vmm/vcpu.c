@@ -20,10 +20,11 @@ const struct vcpu_ops *vcpu_vendor;
 
 /* ---- stopping and exiting ---- */
 
-static void guest_done(struct guest *g)
+/* On g's CPU: g no longer runs; its partition decides what comes next (vmm/lifecycle.c). */
+static void guest_done(struct guest *g, enum guest_state state)
 {
 	sched_stopped(&g->vcpu);
-	partition_ended(g);
+	partition_stopped(g, state);
 }
 
 static void dump_regs(struct vcpu *v, const struct exit_info *ei)
@@ -60,8 +61,8 @@ int vcpu_fail(struct vcpu *v, const struct exit_info *ei, const char *fmt, ...)
 	pr_err("guest: %s stopped: %s (rip 0x%llx, cpu %u)", v->guest->name, reason,
 	       (unsigned long long)v->rip, v->cpu);
 	dump_regs(v, ei);
-	v->guest->state = GUEST_STOPPED;
-	guest_done(v->guest);
+	hv_snprintf(v->guest->why, sizeof(v->guest->why), "%s", reason);
+	guest_done(v->guest, GUEST_STOPPED);
 	return 1;
 }
 
@@ -91,11 +92,11 @@ void vcpu_exit_guest(struct vcpu *v, int status)
 	if (g->line_len)
 		guest_console(g, "\n", 1);
 	g->exit_status = status;
-	g->state = GUEST_EXITED;
 	pr_info("guest: %s exited status=%d io_denied=%llu", g->name, status,
 		(unsigned long long)g->io_denied);
 	report_exits(v);
-	guest_done(g);
+	hv_snprintf(g->why, sizeof(g->why), "exited status=%d", status);
+	guest_done(g, GUEST_EXITED);
 }
 
 /* ---- interrupts: posted from any CPU, delivered before an entry ---- */

@@ -41,19 +41,32 @@ static void probe(void)
 	area_size = FXSAVE_SIZE;
 }
 
+/* XSTATE_BV = 0 (all components in their initial state) with these values: reset. */
+static void area_init(uint64_t pa)
+{
+	*(volatile uint16_t *)(uintptr_t)(pa + AREA_FCW) = FCW_RESET;
+	*(volatile uint32_t *)(uintptr_t)(pa + AREA_MXCSR) = MXCSR_RESET;
+	*(volatile uint64_t *)(uintptr_t)(pa + AREA_XCR0) = XCR0_RESET;
+}
+
 uint64_t fpu_area_alloc(void)
 {
 	uint64_t pa;
 
 	probe();
 	pa = mem_alloc_zeroed_pages((area_size + PAGE - 1) / PAGE, 1);
-	if (!pa)
-		return 0;
-	/* XSTATE_BV = 0 (all components in their initial state) with these two: reset. */
-	*(volatile uint16_t *)(uintptr_t)(pa + AREA_FCW) = FCW_RESET;
-	*(volatile uint32_t *)(uintptr_t)(pa + AREA_MXCSR) = MXCSR_RESET;
-	*(volatile uint64_t *)(uintptr_t)(pa + AREA_XCR0) = XCR0_RESET;
+	if (pa)
+		area_init(pa);
 	return pa;
+}
+
+void fpu_area_reset(uint64_t pa)
+{
+	volatile uint64_t *w = (volatile uint64_t *)(uintptr_t)pa;
+
+	for (uint32_t i = 0; i < area_size / 8; i++)
+		w[i] = 0;
+	area_init(pa);
 }
 
 static inline uint64_t xgetbv0(void)

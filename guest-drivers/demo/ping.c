@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Demo child: sends numbered requests to pong over the raw channel's ring and checks every reply. */
+/* Demo child: sends numbered requests to pong over the raw channel's ring and checks every reply, across pong's restarts. */
 #include "guest-drivers/demo/pingpong.h"
 
 #define DEFAULT_COUNT	1000u
@@ -8,7 +8,12 @@
 
 struct ping {
 	struct ring_end ring;
+	const struct hv_start_channel *chan;
 	uint32_t port;
+	uint32_t epoch;		/* the link epoch the ring is attached at */
+	bool down;		/* the link is down (pong stopped): the ring is left alone */
+	volatile bool look;	/* an event came: the link may have changed */
+	uint32_t restarts_seen;	/* pong came back this many times */
 	uint8_t *data;
 	uint32_t window;	/* requests in flight at most: one data buffer each */
 	uint32_t count;		/* PING requests; then one BYE */
@@ -25,6 +30,39 @@ static struct ping p;
 static void on_event(void *arg, uint32_t port)
 {
 	p.events++;
+	p.look = true;
+}
+
+/*
+ * After an event or a failed send: is pong still the one the ring is attached to? Down:
+ * send nothing more, but take the replies it published before it stopped (its lines
+ * stay as they were, or move to another epoch, which the ring then ignores). Up at a
+ * new epoch: pong started again, fresh; attach again and send every request not
+ * answered yet (its replies, if any, went with the old life).
+ */
+static void check_link(void)
+{
+	struct pp_link l = pp_link(p.port);
+	int r;
+
+	p.look = false;
+	if (!l.up) {
+		if (!p.down)
+			rt_printf("ping: peer down (link epoch %u)\n", p.epoch);
+		p.down = true;
+		return;
+	}
+	if (l.epoch == p.epoch)
+		return;
+	p.restarts_seen++;
+	rt_printf("ping: peer back (link epoch %u, was %u): resending from seq %u\n", l.epoch,
+		  p.epoch, p.expect);
+	r = ring_end_attach(&p.ring, rt_channel_ring(p.chan), p.chan->ring_size, false, l.epoch);
+	if (r)
+		p.err = r;
+	p.epoch = l.epoch;
+	p.sent = p.expect;
+	p.down = false;
 }
 
 /* Request seq's buffer: its own slot of the data region while in flight, varying length. */
@@ -60,8 +98,10 @@ static void notify(void)
 	int64_t r = rt_evtchn_send(p.port);
 
 	p.notifies++;
-	if (r < 0 && !p.err) {
-		rt_printf("ping: HC_EVTCHN_SEND port %u: error %ld (peer down?)\n", p.port, r);
+	if (r == -HV_ENOENT)
+		p.look = true;		/* the link is down: pong stopped */
+	else if (r < 0 && !p.err) {
+		rt_printf("ping: HC_EVTCHN_SEND port %u: error %ld\n", p.port, r);
 		p.err = (int)r;
 	}
 }
@@ -143,8 +183,26 @@ static void run(void)
 	uint64_t hz = rt_tsc_hz(), tick = 0, last = rt_rdtsc();
 
 	while (!p.done && !p.err) {
-		bool moved = send_some(), wake = ring_tx_push(&p.ring.tx);
+		bool moved, wake;
 
+		if (p.look)
+			check_link();
+		if (p.down) {
+			/* Replies pong published before it stopped are still good: take them. */
+			if (recv_some()) {
+				(void)!ring_rx_release(&p.ring.rx);
+				last = rt_rdtsc();
+				continue;
+			}
+			if (rt_rdtsc() - last > STALL_S * hz) {
+				rt_printf("ping: peer down for %u s\n", STALL_S);
+				break;
+			}
+			(void)rt_wait_event_until(pp_tick(&tick, hz));
+			continue;
+		}
+		moved = send_some();
+		wake = ring_tx_push(&p.ring.tx);
 		moved |= recv_some();
 		wake |= ring_rx_release(&p.ring.rx);
 		if (wake)
@@ -167,6 +225,7 @@ static int setup(void)
 {
 	const struct hv_start_channel *c = pp_channel(0);
 	uint64_t n = DEFAULT_COUNT;
+	struct pp_link link;
 	int r;
 
 	if (!c) {
@@ -175,14 +234,18 @@ static int setup(void)
 	}
 	(void)rt_cmdline_u64("count", &n);
 	p.count = n < 1 ? 1 : n > 10000000 ? 10000000 : (uint32_t)n;
+	p.chan = c;
 	p.port = c->port;
+	link = pp_link(c->port);
+	p.epoch = link.epoch;
+	p.down = !link.up;
 	p.data = rt_channel_data(c);
 	p.window = RING_SLOTS(c->ring_size);
 	if (p.window > c->data_size / PP_BUF_MAX)
 		p.window = (uint32_t)(c->data_size / PP_BUF_MAX);
 	rt_printf("ping: channel %s port %u ring %lu data %lu: %u messages, %u in flight\n",
 		  c->name, c->port, c->ring_size, c->data_size, p.count, p.window);
-	r = ring_end_init(&p.ring, rt_channel_ring(c), c->ring_size, false);
+	r = ring_end_attach(&p.ring, rt_channel_ring(c), c->ring_size, false, p.epoch);
 	if (!r)
 		r = rt_evtchn_bind(c->port, on_event, 0);
 	if (r)
@@ -204,6 +267,7 @@ int rt_main(void)
 	ok = p.done && !p.err && p.replies == p.count && !p.lost && !p.dup && !p.bad;
 	rt_printf("ping: %u messages, %u replies, %u lost, %u duplicated, %lu notifications sent%s\n",
 		  p.count, p.replies, p.lost, p.dup, p.notifies, ok ? "" : ", FAILED");
-	rt_printf("ping: %lu events received, %u bad replies\n", p.events, p.bad);
+	rt_printf("ping: %lu events received, %u bad replies, peer restarted %u times\n",
+		  p.events, p.bad, p.restarts_seen);
 	return ok ? 0 : 1;
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "guest-drivers/rt/rt.h"
+#include "include/abi/evtchn.h"
 #include "pvdev/ring.h"
 
 /*
@@ -65,6 +66,34 @@ static inline const struct hv_start_channel *pp_channel(uint32_t backend)
 			return c;
 	}
 	return 0;
+}
+
+/*
+ * The link of a channel port, as HC_EVTCHN_STATUS shows it: up (CHANNEL) or not, and its
+ * epoch. A new epoch is a new life of the channel: the peer restarted, and both ends
+ * re-attach to the ring at that epoch (docs/ring.md "Restart").
+ */
+struct pp_link {
+	bool up;
+	uint32_t epoch;
+};
+
+static inline struct pp_link pp_link(uint32_t port)
+{
+	int64_t s = rt_evtchn_status(port);
+
+	if (s < 0)
+		return (struct pp_link){ false, 0 };
+	return (struct pp_link){ EVTCHN_STATUS_STATE(s) == EVTCHN_STATE_CHANNEL,
+				 EVTCHN_STATUS_EPOCH(s) };
+}
+
+/* How many times this partition was started again (start info): 0 on its first run. */
+static inline uint32_t pp_restarts(void)
+{
+	const struct hv_start_info *si = rt_start_info();
+
+	return si ? si->restarts : 0;
 }
 
 #endif

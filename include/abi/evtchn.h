@@ -100,9 +100,17 @@ enum evtchn_port_state {
 	EVTCHN_STATE_VIRQ = 3,		/* bound to a hypervisor source: receive only */
 };
 
-/* EVTCHN_STATUS's result: the state in bits 7:0, the vCPU it notifies in bits 15:8. */
+/*
+ * EVTCHN_STATUS's result: the state in bits 7:0, the vCPU it notifies in bits 15:8, and
+ * for a channel port the link epoch in bits 30:16: how many times the link came up (1
+ * once both ends first run, +1 each time a stopped end starts again; after
+ * EVTCHN_EPOCH_MAX it wraps to 1; 0: never up). A new epoch is a new life of the
+ * channel: both ends re-attach to its ring (docs/ring.md "Restart").
+ */
 #define EVTCHN_STATUS_STATE(r)	((uint32_t)(r) & 0xffu)
 #define EVTCHN_STATUS_VCPU(r)	(((uint32_t)(r) >> 8) & 0xffu)
+#define EVTCHN_STATUS_EPOCH(r)	(((uint32_t)(r) >> 16) & 0x7fffu)
+#define EVTCHN_EPOCH_MAX	0x7fffu
 
 /* Upcall vectors: 0 means none (no injection), else the range HC_TIMER_ONESHOT accepts. */
 #define EVTCHN_VECTOR_NONE	0u

@@ -38,11 +38,16 @@ enum hv_hypercall {
 	HC_EVTCHN_UNMASK = 17,	/* (port): clear the mask bit; upcall if pending -> 0 */
 	HC_EVTCHN_STATUS = 18,	/* (port) -> EVTCHN_STATUS_* encoding (>= 0) */
 	HC_EVTCHN_UPCALL = 19,	/* (vector): this vCPU's upcall vector, 0 = none -> 0 */
-	/* Service partition only: -HV_EPERM from anyone else. */
+	/*
+	 * Service partition only: -HV_EPERM from anyone else. STOP/START/RESTART ask the
+	 * child's CPU, which carries the change out shortly (HC_PART_LIST shows it done);
+	 * errors: -HV_EINVAL (itself, no such id), -HV_EBUSY (a change under way),
+	 * -HV_EEXIST (already stopped / already running), -HV_EIO (never set up).
+	 */
 	HC_PART_LIST = 32,	/* (gpa, max): up to max struct hv_part_status -> count */
-	HC_PART_STOP = 33,	/* (id): stop a child -> 0 */
-	HC_PART_START = 34,	/* (id): start a stopped child from its image -> 0 */
-	HC_PART_RESTART = 35,	/* (id): stop, then start -> 0 */
+	HC_PART_STOP = 33,	/* (id): stop a running child -> 0 */
+	HC_PART_START = 34,	/* (id): start a stopped or exited child from its image -> 0 */
+	HC_PART_RESTART = 35,	/* (id): stop it if running, then start -> 0 */
 	HC_COUNT
 };
 
@@ -57,7 +62,7 @@ struct hv_part_status {
 	uint32_t id;
 	uint32_t state;		/* enum hv_part_state */
 	uint32_t role;		/* HV_ROLE_* (include/abi/startinfo.h) */
-	uint32_t restarts;
+	uint32_t restarts;	/* times started again, by its policy or the service */
 	int32_t exit_status;
 	uint32_t rsvd_0x14;
 	char name[32];

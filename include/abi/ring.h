@@ -42,18 +42,27 @@
  * (old, new]. While a side is busy its event index falls behind and costs nothing.
  */
 
+/*
+ * Each line also carries the epoch its writer attached at: the life of the channel
+ * (docs/ring.md "Restart"). An end uses the peer's index and event only while the
+ * peer's epoch equals its own; RING_EPOCH_ATTACHING marks a line being reset.
+ */
+#define RING_EPOCH_ATTACHING	0xffffffffu
+
 /* Written by the producer of one direction only. */
 struct ring_prod_line {
 	uint32_t prod;		/* 0x00: slots produced (published with release order) */
 	uint32_t cons_event;	/* 0x04: notify the producer when cons reaches this */
-	uint8_t rsvd_0x08[56];
+	uint32_t epoch;		/* 0x08: the producer's epoch (written last on attach) */
+	uint8_t rsvd_0x0c[52];
 };
 
 /* Written by the consumer of one direction only. */
 struct ring_cons_line {
 	uint32_t cons;		/* 0x00: slots consumed: the producer may reuse them */
 	uint32_t prod_event;	/* 0x04: notify the consumer when prod reaches this */
-	uint8_t rsvd_0x08[56];
+	uint32_t epoch;		/* 0x08: the consumer's epoch (written last on attach) */
+	uint8_t rsvd_0x0c[52];
 };
 
 /* One direction's indices: producer's line, then consumer's: no line has two writers. */
@@ -71,6 +80,8 @@ _Static_assert(sizeof(struct ring_prod_line) == 64, "one cache line");
 _Static_assert(sizeof(struct ring_cons_line) == 64, "one cache line");
 _Static_assert(offsetof(struct ring_prod_line, cons_event) == 0x04, "cons_event at 0x04");
 _Static_assert(offsetof(struct ring_cons_line, prod_event) == 0x04, "prod_event at 0x04");
+_Static_assert(offsetof(struct ring_prod_line, epoch) == 0x08, "epoch at 0x08");
+_Static_assert(offsetof(struct ring_cons_line, epoch) == 0x08, "epoch at 0x08");
 _Static_assert(offsetof(struct ring_hdr, req.c) == 0x40, "req consumer line at 0x40");
 _Static_assert(offsetof(struct ring_hdr, rsp.p) == 0x80, "rsp producer line at 0x80");
 _Static_assert(offsetof(struct ring_hdr, rsp.c) == 0xc0, "rsp consumer line at 0xc0");

@@ -61,8 +61,14 @@ struct hv_start_info {
 	uint32_t nvcpus;
 	uint32_t nchannels;
 	struct hv_start_channel chan[HV_START_MAX_CHANNELS];
+	/* Appended in the same version: older readers ignore it. */
+	uint32_t restarts;	/* times this partition was started again: 0 on its first run */
+	uint32_t rsvd_0x554;
 };
-_Static_assert(sizeof(struct hv_start_info) == 80 + 16 * 80, "start-info layout");
+_Static_assert(__builtin_offsetof(struct hv_start_info, chan) == 80, "start-info layout");
+_Static_assert(__builtin_offsetof(struct hv_start_info, restarts) == 80 + 16 * 80,
+	       "restarts after the channels");
+_Static_assert(sizeof(struct hv_start_info) == 80 + 16 * 80 + 8, "start-info layout");
 _Static_assert(sizeof(struct hv_start_info) <= 4096, "start info fits its page");
 
 #endif

@@ -624,6 +624,39 @@ static void test_close_both(void **state)
 	assert_int_equal(evtchn_open(&sys, 9, page[PA], &k), -HV_EINVAL);
 }
 
+/* Link epochs: 1 once both ends first run, one more each time a link comes back up. */
+static void test_epochs(void **state)
+{
+	struct evtchn_kicks k;
+
+	assert_int_equal(evtchn_epoch(&sys, PA, ab_a), 1);
+	assert_int_equal(evtchn_epoch(&sys, PB, bc_b), 1);
+	assert_int_equal(evtchn_epoch(&sys, PA, EVTCHN_PORT_CONSOLE), 0);
+	assert_int_equal(evtchn_epoch(&sys, PA, EVTCHN_PORTS), -HV_EINVAL);
+	assert_int_equal(evtchn_epoch(&sys, 9, ab_a), -HV_EINVAL);
+	/* Down keeps the epoch; up again moves both ends on together. */
+	assert_int_equal(evtchn_close(&sys, PB, &k), 0);
+	assert_int_equal(evtchn_epoch(&sys, PA, ab_a), 1);
+	assert_int_equal(evtchn_open(&sys, PB, page[PB], &k), 0);
+	assert_int_equal(evtchn_epoch(&sys, PA, ab_a), 2);
+	assert_int_equal(evtchn_epoch(&sys, PB, ab_b), 2);
+	assert_int_equal(evtchn_epoch(&sys, PA, ab2_a), 2);
+	assert_int_equal(evtchn_epoch(&sys, PC, bc_c), 2);
+	assert_int_equal(evtchn_status(&sys, PA, ab_a), EVTCHN_STATE_CHANNEL);
+	/* A link that stays down while one end restarts does not move. */
+	assert_int_equal(evtchn_close(&sys, PA, &k), 0);
+	assert_int_equal(evtchn_close(&sys, PB, &k), 0);
+	assert_int_equal(evtchn_open(&sys, PB, page[PB], &k), 0);
+	assert_int_equal(evtchn_epoch(&sys, PB, ab_b), 2);
+	assert_int_equal(evtchn_epoch(&sys, PB, bc_b), 3);
+	/* The largest epoch wraps to 1, never to 0 ("never up"). */
+	sys.part[PA].port[ab_a].epoch = EVTCHN_EPOCH_MAX;
+	assert_int_equal(evtchn_open(&sys, PA, page[PA], &k), 0);
+	assert_int_equal(evtchn_epoch(&sys, PA, ab_a), 1);
+	assert_int_equal(evtchn_epoch(&sys, PB, ab_b), 1);
+	assert_int_equal(evtchn_epoch(&sys, PA, ab2_a), 3);
+}
+
 static void test_open_checks(void **state)
 {
 	struct evtchn_kicks k;
@@ -981,6 +1014,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_both, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_epochs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_helpers, setup, teardown),

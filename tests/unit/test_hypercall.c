@@ -73,6 +73,31 @@ int64_t partition_list(struct vcpu *v, uint64_t gpa, uint64_t max)
 	return -HV_EPERM;
 }
 
+/* The life-cycle calls (vmm/lifecycle.c): which one, with which id. */
+static uint64_t last_life_nr, last_life_id;
+
+static int64_t life_call(uint64_t nr, uint64_t id)
+{
+	last_life_nr = nr;
+	last_life_id = id;
+	return -HV_EPERM;
+}
+
+int64_t partition_stop(struct vcpu *v, uint64_t id)
+{
+	return life_call(HC_PART_STOP, id);
+}
+
+int64_t partition_start(struct vcpu *v, uint64_t id)
+{
+	return life_call(HC_PART_START, id);
+}
+
+int64_t partition_restart(struct vcpu *v, uint64_t id)
+{
+	return life_call(HC_PART_RESTART, id);
+}
+
 /* ---- a guest whose memory is a host buffer ---- */
 
 static struct guest g;
@@ -167,6 +192,12 @@ static void test_event_args_passed_whole(void **state)
 	assert_int_equal(call(HC_EVTCHN_SEND, (1ull << 32) + 64, 0), 0);
 	assert_int_equal(last_port, (1ull << 32) + 64);
 	assert_int_equal(call(HC_PART_LIST, 0, 1), -HV_EPERM);
+	/* HC_PART_STOP/START/RESTART reach their own handler, the id whole. */
+	for (uint64_t nr = HC_PART_STOP; nr <= HC_PART_RESTART; nr++) {
+		assert_int_equal(call(nr, (1ull << 32) + 2, 0), -HV_EPERM);
+		assert_int_equal(last_life_nr, nr);
+		assert_int_equal(last_life_id, (1ull << 32) + 2);
+	}
 }
 
 static void test_exit(void **state)

@@ -367,6 +367,59 @@ static void test_bad_cons(void **state)
 	assert_int_equal(ring_tx_space(&e2.tx), -HV_EBADMSG);
 }
 
+/* ---- restarts: a new channel life (epoch) ---- */
+
+/* Puts and pushes one message on tx; returns whether the push asked to notify. */
+static bool put1(struct ring_tx *t, uint32_t seq)
+{
+	struct msg m = mk(seq);
+
+	assert_int_equal(ring_tx_put(t, &m), 1);
+	return ring_tx_push(t);
+}
+
+/*
+ * The back end restarts and attaches at epoch 2 while the front end still holds its
+ * epoch-1 view with messages in flight: neither end errs or takes the other's indices
+ * for its own, and once the front end re-attaches both directions work from 0.
+ */
+static void test_reattach(void **state)
+{
+	struct ring_hdr *h = region;
+	struct msg m;
+
+	assert_int_equal(ring_end_attach(&fe, region, REGION, false, 1), 0);
+	assert_int_equal(ring_end_attach(&be, region, REGION, true, 1), 0);
+	for (uint32_t i = 0; i < 5; i++)
+		(void)!put1(&fe.tx, i);
+	recv1(0);
+	(void)!ring_rx_release(&be.rx);
+	(void)!put1(&be.tx, 100);
+	/* The back end starts again, fresh: its indices go back to 0. */
+	assert_int_equal(ring_end_attach(&be, region, REGION, true, 2), 0);
+	assert_int_equal(ring_rx_get(&be.rx, &m), 0);		/* old requests: not this life */
+	assert_int_equal(ring_rx_arm(&be.rx), 0);
+	/* The old life's unread reply is gone with it, without an error. */
+	assert_int_equal(ring_rx_get(&fe.rx, &m), 0);
+	assert_int_equal(ring_rx_arm(&fe.rx), 0);
+	assert_int_equal(ring_tx_space(&fe.tx), (int)SLOTS - 5);	/* no cons of another life */
+	assert_true(put1(&be.tx, 200));		/* a consumer of another life: notify */
+	assert_int_equal(ring_rx_get(&fe.rx, &m), 0);
+	/* A line being reset is never read, whatever its indices say. */
+	__atomic_store_n(&h->rsp.p.epoch, RING_EPOCH_ATTACHING, __ATOMIC_RELEASE);
+	assert_int_equal(ring_end_attach(&fe, region, REGION, false, 2), 0);
+	assert_int_equal(ring_rx_get(&fe.rx, &m), 0);
+	__atomic_store_n(&h->rsp.p.epoch, 2, __ATOMIC_RELEASE);
+	assert_int_equal(ring_rx_get(&fe.rx, &m), 1);
+	assert_true(msg_ok(&m, 200));
+	for (uint32_t i = 0; i < 3; i++)
+		(void)!put1(&fe.tx, 10 + i);
+	for (uint32_t i = 0; i < 3; i++)
+		recv1(10 + i);
+	assert_int_equal(ring_end_attach(&fe, region, REGION, false, RING_EPOCH_ATTACHING),
+			 -HV_EINVAL);
+}
+
 /* ---- two threads ---- */
 
 /*
@@ -639,6 +692,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_prod_edge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prod_backwards, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_cons, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reattach, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stress_one_way, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stress_ping_pong, setup, teardown),
 	};

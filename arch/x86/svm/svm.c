@@ -110,16 +110,24 @@ static void free_maps(struct vcpu *v)
 	}
 }
 
+/* A vCPU set up again (a restart) keeps its pages: only a first setup allocates. */
+static uint64_t pages_or_new(uint64_t pa, size_t n)
+{
+	return pa ? pa : mem_alloc_zeroed_pages(n, 1);
+}
+
 /* The VMCB and the permission maps (contiguous, page aligned: APM 15.10.1, 15.11). */
 static int alloc_maps(struct vcpu *v)
 {
-	v->vendor[W_VMCB] = mem_alloc_zeroed_page();
-	v->vendor[W_MSRPM] = mem_alloc_zeroed_pages(SVM_MSRPM_SIZE / PAGE, 1);
-	v->vendor[W_IOPM] = mem_alloc_zeroed_pages(SVM_IOPM_SIZE / PAGE, 1);
+	v->vendor[W_VMCB] = pages_or_new(v->vendor[W_VMCB], 1);
+	v->vendor[W_MSRPM] = pages_or_new(v->vendor[W_MSRPM], SVM_MSRPM_SIZE / PAGE);
+	v->vendor[W_IOPM] = pages_or_new(v->vendor[W_IOPM], SVM_IOPM_SIZE / PAGE);
 	if (!v->vendor[W_VMCB] || !v->vendor[W_MSRPM] || !v->vendor[W_IOPM]) {
 		free_maps(v);
 		return -HV_ENOMEM;
 	}
+	/* A reused VMCB starts from zero too; its clean bits (0) make the CPU reload it all. */
+	fill_pages(v->vendor[W_VMCB], PAGE, 0);
 	/* Everything exits but the listed MSRs and the ports io_passthrough() opens. */
 	fill_pages(v->vendor[W_MSRPM], SVM_MSRPM_SIZE, ~0ull);
 	fill_pages(v->vendor[W_IOPM], SVM_IOPM_SIZE, ~0ull);
@@ -201,18 +209,24 @@ static void init_save(struct vcpu *v)
 static int svm_vcpu_init(struct vcpu *v, const struct guest_mem *mem)
 {
 	struct cpuid_regs caps = cpuid(0x8000000a, 0);
+	uint64_t maps[W_IOPM + 1];
+	uint32_t asid;
 	int ret;
 
 	if (caps.ebx < 2)
 		return -HV_ENOTSUP;	/* no guest ASID at all */
+	/* Set up again (a restart): the same VMCB, maps and ASID, every field fresh. */
+	asid = v->vendor[W_VMCB] ? vmcb_of(v)->control.guest_asid : 0;
+	for (int w = W_VMCB; w <= W_IOPM; w++)
+		maps[w] = v->vendor[w];
 	for (int i = 0; i < VCPU_VENDOR_WORDS; i++)
-		v->vendor[i] = 0;
+		v->vendor[i] = i <= W_IOPM ? maps[i] : 0;
 	ret = alloc_maps(v);
 	if (ret)
 		return ret;
 	if (caps.edx & CPUID_8A_EDX_NRIPS)
 		v->vendor[W_FLAGS] |= F_NRIP;
-	init_control(v, mem, alloc_asid(caps.ebx));
+	init_control(v, mem, asid ? asid : alloc_asid(caps.ebx));
 	init_save(v);
 	v->vendor[W_LAST_RIP] = v->rip;
 	return 0;

@@ -316,12 +316,18 @@ static void fill_page(uint64_t pa, uint8_t byte)
 		p[i] = byte;
 }
 
+/* A vCPU set up again (a restart) keeps its pages: only a first setup allocates. */
+static uint64_t page_or_new(uint64_t pa)
+{
+	return pa ? pa : mem_alloc_zeroed_page();
+}
+
 static int alloc_pages(struct vmx_vcpu *x)
 {
-	x->vmcs_pa = mem_alloc_zeroed_page();
-	x->msr_bitmap_pa = mem_alloc_zeroed_page();
-	x->io_a_pa = mem_alloc_zeroed_page();
-	x->io_b_pa = mem_alloc_zeroed_page();
+	x->vmcs_pa = page_or_new(x->vmcs_pa);
+	x->msr_bitmap_pa = page_or_new(x->msr_bitmap_pa);
+	x->io_a_pa = page_or_new(x->io_a_pa);
+	x->io_b_pa = page_or_new(x->io_b_pa);
 	if (!x->vmcs_pa || !x->msr_bitmap_pa || !x->io_a_pa || !x->io_b_pa)
 		return -HV_ENOMEM;
 	fill_page(x->msr_bitmap_pa, 0xff);
@@ -521,6 +527,20 @@ static int flush_tlbs(const struct vmx_vcpu *x, const struct vmx_hw *hw)
 	return err;
 }
 
+/*
+ * A VMCS used before (a restart, on the CPU it ran on): VMCLEAR first, so that nothing
+ * the CPU keeps of it is written back over the fresh region (SDM 3C 25.11.1), then zero.
+ */
+static int vmcs_scrub(uint64_t pa)
+{
+	if (vmclear(pa))
+		return -HV_EIO;
+	if (this_vmx_cpu()->current_vmcs == pa)
+		this_vmx_cpu()->current_vmcs = 0;
+	fill_page(pa, 0);
+	return 0;
+}
+
 static int vmcs_load(struct vmx_vcpu *x, const struct vmx_hw *hw)
 {
 	*(uint32_t *)(uintptr_t)x->vmcs_pa = (uint32_t)(hw->basic & 0x7fffffff);
@@ -557,7 +577,7 @@ static int vmcs_fill(struct vcpu *v, struct vmx_vcpu *x, const struct vmx_hw *hw
 static int vmx_vcpu_init(struct vcpu *v, const struct guest_mem *mem)
 {
 	struct vmx_cpu *c = this_vmx_cpu();
-	struct vmx_vcpu *x = vmx_of(v);
+	struct vmx_vcpu *x = vmx_of(v), reused;
 	struct vmx_ctls ctls;
 	int ret;
 
@@ -565,13 +585,20 @@ static int vmx_vcpu_init(struct vcpu *v, const struct guest_mem *mem)
 		return -HV_EINVAL;
 	if (c->msr_owner == x)
 		c->msr_owner = 0;	/* what the MSRs hold is the old guest's */
+	/* Set up again (a restart): the same pages and VPID, every field fresh. */
+	reused = *x;
 	*x = (struct vmx_vcpu){ .eptp = mem->npt_root | EPTP_WB | EPTP_WALK_4,
 				.exit_rip = v->rip, .vmcs_rsp = v->gpr[GPR_RSP],
 				.vmcs_rflags = v->rflags | RFLAGS_FIXED,
-				.exit_saves_lma = (c->hw.misc >> 5) & 1 };
+				.exit_saves_lma = (c->hw.misc >> 5) & 1,
+				.vmcs_pa = reused.vmcs_pa, .msr_bitmap_pa = reused.msr_bitmap_pa,
+				.io_a_pa = reused.io_a_pa, .io_b_pa = reused.io_b_pa,
+				.vpid = reused.vpid };
 	ret = controls_compute(&c->hw, &ctls);
-	if (!ret)
+	if (!ret && !x->vpid)
 		ret = vpid_alloc(&x->vpid);
+	if (!ret && x->vmcs_pa)
+		ret = vmcs_scrub(x->vmcs_pa);
 	if (!ret)
 		ret = alloc_pages(x);
 	if (!ret)
