@@ -1,16 +1,28 @@
 /* SPDX-License-Identifier: MIT */
-/* Finds IOMMU units in the ACPI tables and hands each to its vendor driver to report. */
+/* Finds the IOMMU units in the ACPI tables and picks the vendor driver that runs them. */
 #include "iommu/iommu.h"
 
-#include "iommu/amdvi/amdvi.h"
-#include "iommu/vtd/vtd.h"
 #include "vmm/log.h"
+
+static const struct iommu_ops *iommu;
 
 unsigned int iommu_discover(const struct acpi *a)
 {
-	unsigned int n = vtd_discover(a) + amdvi_discover(a);
+	static const struct iommu_ops *const vendors[] = { &iommu_vtd_ops, &iommu_amdvi_ops };
 
-	if (!n)
-		pr_warn("iommu: none found (DMA isolation unavailable)");
-	return n;
+	for (unsigned int i = 0; i < sizeof(vendors) / sizeof(vendors[0]); i++) {
+		unsigned int n = vendors[i]->discover(a);
+
+		if (n) {
+			iommu = vendors[i];
+			return n;
+		}
+	}
+	pr_warn("iommu: none found (DMA isolation unavailable)");
+	return 0;
+}
+
+const struct iommu_ops *iommu_get(void)
+{
+	return iommu;
 }

@@ -92,7 +92,7 @@ static bool pt_whole(uint64_t va, uint64_t last, int level)
 }
 
 /* Gets the table below a present or absent slot, allocating and linking a new one. */
-static int pt_child(const struct pt_op *op, uint64_t *slot, uint64_t *table)
+static int pt_child(const struct pt_op *op, uint64_t *slot, int level, uint64_t *table)
 {
 	uint64_t e = pt_read(slot);
 
@@ -104,7 +104,7 @@ static int pt_child(const struct pt_op *op, uint64_t *slot, uint64_t *table)
 	if (!*table)
 		return -HV_ENOMEM;
 	/* alloc_table zeroed it, so the walker finds an empty, valid table. */
-	pt_store(slot, op->f->table_entry(*table));
+	pt_store(slot, op->f->table_entry(*table, level));
 	return 0;
 }
 
@@ -127,7 +127,7 @@ static int pt_map_entry(const struct pt_op *op, uint64_t *slot, int level, uint6
 		return -HV_EEXIST;	/* a large page in the way: the caller unmaps first */
 	if (op->dry && !present)
 		return 0;		/* nothing below can be in the way */
-	ret = pt_child(op, slot, &table);
+	ret = pt_child(op, slot, level, &table);
 	return ret ? ret : pt_for_range(op, table, level - 1, va, last);
 }
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* One 4-level page-table engine for the hypervisor's tables, EPT, NPT (and later IOMMUs). */
+/* One 4-level page-table engine for the hypervisor's tables, EPT, NPT and the IOMMUs. */
 #ifndef VMM_PT_H
 #define VMM_PT_H
 
@@ -28,7 +28,8 @@ enum pt_memtype {
 
 struct pt_format {
 	const char *name;
-	uint64_t (*table_entry)(uint64_t table_pa);
+	/* An entry at level (1..3) pointing to the table at table_pa, of level - 1. */
+	uint64_t (*table_entry)(uint64_t table_pa, int level);
 	uint64_t (*leaf_entry)(uint64_t pa, int level, unsigned int perm, enum pt_memtype mt);
 	bool (*present)(uint64_t e);
 	bool (*is_leaf)(uint64_t e, int level);	/* level 0 entries are always leaves */

@@ -12,8 +12,9 @@
  * PAT entry 3, UC at power-on and as this hypervisor leaves it (SDM 3A 13.12.3,
  * "Selecting a Memory Type from the PAT"; 11.12.3 in SDMs before 2023).
  */
-static uint64_t host_table(uint64_t table_pa)
+static uint64_t host_table(uint64_t table_pa, int level)
 {
+	(void)level;
 	/* Access rights are the AND over the walk (SDM 3A 4.6), so tables allow all. */
 	return table_pa | PTE_P | PTE_W;
 }
@@ -87,8 +88,9 @@ const struct pt_format pt_format_host_2m = {
 #define EPT_IPAT	(1ull << 6)	/* ignore guest PAT; left 0 so the guest's PAT applies */
 #define EPT_PAGE	(1ull << 7)	/* 1: this PDPTE/PDE maps a page (tables 29-2, 29-4) */
 
-static uint64_t ept_table(uint64_t table_pa)
+static uint64_t ept_table(uint64_t table_pa, int level)
 {
+	(void)level;
 	return table_pa | EPT_RWX;	/* tables 29-1, 29-3, 29-5: rights AND over levels */
 }
 
@@ -135,8 +137,9 @@ const struct pt_format pt_format_ept = {
  * The host long-mode format, but the nested walk treats every guest access as a user
  * access, so U/S (bit 2) must be set at every level or the access faults (#NPF).
  */
-static uint64_t npt_table(uint64_t table_pa)
+static uint64_t npt_table(uint64_t table_pa, int level)
 {
+	(void)level;
 	return table_pa | PTE_P | PTE_W | PTE_U;
 }
 

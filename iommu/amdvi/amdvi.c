@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* AMD-Vi units from the IVRS table, with their extended feature register read. */
 #include "iommu/amdvi/amdvi.h"
+#include "iommu/iommu.h"
 
 #include "arch/x86/cpu.h"
 #include "include/abi/hv_errno.h"
@@ -11,7 +12,7 @@
 
 static struct ivrs_info ivrs;
 
-unsigned int amdvi_discover(const struct acpi *a)
+static unsigned int amdvi_discover(const struct acpi *a)
 {
 	const void *table;
 	uint32_t len;
@@ -34,3 +35,8 @@ unsigned int amdvi_discover(const struct acpi *a)
 	}
 	return ivrs.nunits;
 }
+
+const struct iommu_ops iommu_amdvi_ops = {
+	.name = "amdvi",
+	.discover = amdvi_discover,
+};

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* VT-d units from the DMAR table, with their version and capability registers read. */
 #include "iommu/vtd/vtd.h"
+#include "iommu/iommu.h"
 
 #include "arch/x86/cpu.h"
 #include "include/abi/hv_errno.h"
@@ -14,7 +15,7 @@
 
 static struct dmar_info dmar;
 
-unsigned int vtd_discover(const struct acpi *a)
+static unsigned int vtd_discover(const struct acpi *a)
 {
 	const void *table;
 	uint32_t len;
@@ -39,3 +40,8 @@ unsigned int vtd_discover(const struct acpi *a)
 	}
 	return dmar.ndrhd;
 }
+
+const struct iommu_ops iommu_vtd_ops = {
+	.name = "vtd",
+	.discover = vtd_discover,
+};

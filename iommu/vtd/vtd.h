@@ -5,6 +5,6 @@
 
 #include "arch/x86/acpi.h"
 
-unsigned int vtd_discover(const struct acpi *a);
+/* The driver: iommu_vtd_ops (iommu/iommu.h). */
 
 #endif

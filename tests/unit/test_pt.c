@@ -362,7 +362,7 @@ static void test_host_bits(void **state)
 	const struct pt_format *f = &pt_format_host;
 
 	(void)state;
-	assert_int_equal(f->table_entry(0x123000), 0x123003);		/* P RW */
+	assert_int_equal(f->table_entry(0x123000, 1), 0x123003);		/* P RW */
 	assert_int_equal(f->leaf_entry(0x5000, 0, PT_R, PT_MEM_WB), NX | 0x5001);
 	assert_int_equal(f->leaf_entry(0x5000, 0, PT_R | PT_W, PT_MEM_WB), NX | 0x5003);
 	assert_int_equal(f->leaf_entry(0x5000, 0, PT_R | PT_X, PT_MEM_WB), 0x5001);
@@ -385,7 +385,7 @@ static void test_ept_bits(void **state)
 	const struct pt_format *f = &pt_format_ept;
 
 	(void)state;
-	assert_int_equal(f->table_entry(0x123000), 0x123007);		/* R W X */
+	assert_int_equal(f->table_entry(0x123000, 1), 0x123007);		/* R W X */
 	assert_int_equal(f->leaf_entry(0x5000, 0, RWX, PT_MEM_WB), 0x5037);	/* MT 6 */
 	assert_int_equal(f->leaf_entry(0x5000, 0, PT_R, PT_MEM_UC), 0x5001);	/* MT 0 */
 	assert_int_equal(f->leaf_entry(0x5000, 0, PT_X, PT_MEM_WB), 0x5034);	/* exec-only */
@@ -410,7 +410,7 @@ static void test_npt_bits(void **state)
 	const struct pt_format *f = &pt_format_npt;
 
 	(void)state;
-	assert_int_equal(f->table_entry(0x123000), 0x123007);		/* P RW US */
+	assert_int_equal(f->table_entry(0x123000, 1), 0x123007);		/* P RW US */
 	assert_int_equal(f->leaf_entry(0x5000, 0, PT_R, PT_MEM_WB), NX | 0x5005);
 	assert_int_equal(f->leaf_entry(0x200000, 1, RWX, PT_MEM_UC), 0x20009f);
 	assert_int_equal(f->leaf_entry(0x40000000, 2, PT_R | PT_W, PT_MEM_WB), NX | 0x40000087);
