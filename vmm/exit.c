@@ -177,7 +177,7 @@ static int handle_io(struct vcpu *v, const struct exit_info *ei)
 		char c = (char)v->gpr[GPR_RAX];
 
 		if (!ei->io.in)
-			guest_console(g, &c, 1);
+			guest_console_out(g, &c, 1);
 		else
 			v->gpr[GPR_RAX] = (v->gpr[GPR_RAX] & ~mask) | DEBUG_CONSOLE_PORT;
 	} else if (ei->io.in) {

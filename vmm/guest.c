@@ -65,21 +65,31 @@ static int load_image(struct guest *g)
 	return 0;
 }
 
-/* Multiboot entry state in the generic registers; the back end's vcpu_init does the rest. */
-static void reset_vcpu(struct guest *g)
+void guest_vcpu_reset(struct guest *g, unsigned int i, uint64_t rip, uint64_t rax,
+		      uint64_t rbx, uint64_t rcx)
 {
-	struct vcpu *v = &g->vcpu;
-	uint64_t fpu_area = v->fpu_area, vendor[VCPU_VENDOR_WORDS];
-	enum vcpu_state state = v->state;	/* the scheduler's to change (sched_restart) */
+	struct vcpu *v = &g->vcpus[i];
+	struct vcpu keep = *v;	/* the scheduler's and the back end's parts */
 
-	for (unsigned int i = 0; i < VCPU_VENDOR_WORDS; i++)
-		vendor[i] = v->vendor[i];
-	*v = (struct vcpu){ .guest = g, .cpu = g->cpu, .rip = g->entry, .rflags = 2,
-			    .state = state, .fpu_area = fpu_area };
-	for (unsigned int i = 0; i < VCPU_VENDOR_WORDS; i++)
-		v->vendor[i] = vendor[i];
-	v->gpr[GPR_RAX] = MB1_MAGIC;
-	v->gpr[GPR_RBX] = GUEST_BOOTINFO_GPA;
+	*v = (struct vcpu){ .guest = g, .id = i, .cpu = keep.cpu, .rip = rip, .rflags = 2,
+			    .state = keep.state, .queued = keep.queued, .up_req = keep.up_req,
+			    .fpu_area = keep.fpu_area };
+	for (unsigned int k = 0; k < VCPU_VENDOR_WORDS; k++)
+		v->vendor[k] = keep.vendor[k];
+	v->gpr[GPR_RAX] = rax;
+	v->gpr[GPR_RBX] = rbx;
+	v->gpr[GPR_RCX] = rcx;
+}
+
+/* vCPU 0 at the multiboot entry; the others down until HC_VCPU_UP. */
+static void reset_vcpus(struct guest *g)
+{
+	guest_vcpu_reset(g, 0, g->entry, MB1_MAGIC, GUEST_BOOTINFO_GPA, 0);
+	for (unsigned int i = 1; i < g->nvcpus; i++) {
+		guest_vcpu_reset(g, i, 0, 0, 0, 0);
+		g->vcpus[i].state = VCPU_STOPPED;
+	}
+	g->stopping = false;
 }
 
 int guest_create(struct guest *g, const struct guest_spec *spec, const struct boot_module *mod,
@@ -89,14 +99,18 @@ int guest_create(struct guest *g, const struct guest_spec *spec, const struct bo
 	int ret;
 
 	*g = (struct guest){ .state = GUEST_CREATED, .cpu = spec->cpu, .cmdline = spec->cmdline,
-			     .image_start = mod->start, .image_end = mod->end };
+			     .image_start = mod->start, .image_end = mod->end,
+			     .nvcpus = spec->nvcpus ? spec->nvcpus : 1 };
+	g->vcpus[0].cpu = spec->cpu;
+	for (unsigned int i = 1; i < g->nvcpus; i++)
+		g->vcpus[i].cpu = spec->vcpu_cpu[i];
 	copy_name(g->name, spec->name);
 	ret = build_memory(g, size, ops);
 	if (!ret)
 		ret = load_image(g);
 	if (ret)
 		return ret;
-	reset_vcpu(g);
+	reset_vcpus(g);
 	return 0;
 }
 
@@ -117,7 +131,7 @@ int guest_reload(struct guest *g)
 	ret = load_image(g);
 	if (ret)
 		return ret;
-	reset_vcpu(g);
+	reset_vcpus(g);
 	g->line_len = 0;
 	g->io_denied = 0;
 	return 0;
@@ -127,4 +141,12 @@ int guest_map_window(struct guest *g, uint64_t gpa, uint64_t hpa, uint64_t size)
 {
 	return pt_map(vcpu_vendor->npt_format, &nested_mem, g->mem.npt_root, gpa, hpa, size,
 		      PT_R | PT_W, PT_MEM_WB);
+}
+
+void guest_console_out(struct guest *g, const char *s, uint64_t len)
+{
+	uint64_t flags = spin_lock_irqsave(&g->console_lock);
+
+	guest_console(g, s, len);
+	spin_unlock_irqrestore(&g->console_lock, flags);
 }

@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* A guest: its memory, nested page tables, one vCPU, and how it ended. */
+/* A guest: its memory, nested page tables, its vCPUs, and how it ended. */
 #ifndef VMM_GUEST_H
 #define VMM_GUEST_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/x86/spinlock.h"
 #include "boot/multiboot.h"
 #include "vmm/vcpu.h"
 
 #define GUEST_NAME_MAX		32
 #define GUEST_MAX		8
+#define GUEST_VCPUS_MAX		8	/* MANIFEST_MAX_VCPUS */
 #define GUEST_DEFAULT_MIB	16
 #define GUEST_CONSOLE_LINE	160
 /* Guest-physical page holding the multiboot information the guest starts with. */
@@ -58,12 +60,22 @@ struct guest {
 	/* Its ELF image (a GRUB module, kept for the whole run) and boot command line. */
 	uint64_t image_start, image_end;
 	const char *cmdline;		/* must outlive the guest: NULL means its name */
-	unsigned int cpu;		/* physical CPU its vCPU is pinned to */
+	unsigned int cpu;		/* home CPU: vCPU 0's, where its life cycle runs */
 	uint64_t mem_hpa;		/* host-physical base of its contiguous memory */
 	struct guest_mem mem;		/* size and nested table root */
 	uint64_t entry;
-	struct vcpu vcpu;
-	/* Console output collected until a newline (HC_CONSOLE_WRITE, port 0xE9). */
+	/*
+	 * vcpus[0] starts at the multiboot entry; the others are down (VCPU_STOPPED, not
+	 * queued) until vCPU 0 brings them up with HC_VCPU_UP, each on its own CPU.
+	 * stopping: set when any vCPU ends the partition; every other vCPU stops at its
+	 * next entry (vmm/lifecycle.c).
+	 */
+	unsigned int nvcpus;
+	bool stopping;
+	struct vcpu vcpus[GUEST_VCPUS_MAX];
+	/* Console output collected until a newline (HC_CONSOLE_WRITE, port 0xE9), from
+	 * any of its vCPUs: console_lock serialises them (guest_console_out). */
+	struct spinlock console_lock;
 	char line[GUEST_CONSOLE_LINE];
 	unsigned int line_len;
 	uint64_t io_denied;		/* denied port accesses, for the exit report */
@@ -75,6 +87,9 @@ struct guest_spec {
 	unsigned int cpu;
 	unsigned int mem_mib;
 	const char *cmdline;	/* NULL: the guest's name */
+	/* From a manifest: vCPUs (0 means 1) and the CPU of each vCPU after the first. */
+	unsigned int nvcpus;
+	unsigned int vcpu_cpu[GUEST_VCPUS_MAX];
 };
 
 /* Parses the guests= option; returns the count or -HV_EINVAL / -HV_E2BIG. */
@@ -92,6 +107,14 @@ int guest_create(struct guest *g, const struct guest_spec *spec, const struct bo
  */
 int guest_reload(struct guest *g) __attribute__((warn_unused_result));
 
+/*
+ * vCPU i of g in a start state: 32-bit protected mode at rip with rax, rbx, rcx (the
+ * back end's vcpu_init does the rest); its CPU, scheduler state, bring-up request,
+ * back-end words and FPU area are kept. It must not be running.
+ */
+void guest_vcpu_reset(struct guest *g, unsigned int i, uint64_t rip, uint64_t rax,
+		      uint64_t rbx, uint64_t rcx);
+
 /* Writes the multiboot(1) information for a guest of mem_size bytes into its memory. */
 void guest_write_bootinfo(uint8_t *mem, uint64_t mem_size, const char *cmdline);
 
@@ -104,5 +127,7 @@ void *guest_ptr(const struct guest *g, uint64_t gpa, uint64_t len);
 
 /* Appends console bytes; complete lines are logged as "[name] text". */
 void guest_console(struct guest *g, const char *s, uint64_t len);
+/* The same under g's console lock, for the hypervisor (any vCPU of g may write). */
+void guest_console_out(struct guest *g, const char *s, uint64_t len);
 
 #endif

@@ -40,6 +40,7 @@ static int parse_one(const char **p, struct guest_spec *g)
 	g->cpu = 0;
 	g->mem_mib = GUEST_DEFAULT_MIB;
 	g->cmdline = 0;
+	g->nvcpus = 1;
 	if (!n)
 		return -HV_EINVAL;
 	if (*s == '@' && (s++, parse_uint(&s, &g->cpu)))

@@ -33,7 +33,7 @@ static int64_t hc_console_write(struct vcpu *v)
 	buf = guest_ptr(v->guest, arg(v, 0), arg(v, 1));
 	if (!buf)
 		return -HV_EFAULT;
-	guest_console(v->guest, buf, arg(v, 1));
+	guest_console_out(v->guest, buf, arg(v, 1));
 	return 0;
 }
 
@@ -43,10 +43,15 @@ static int64_t hc_exit(struct vcpu *v)
 	return 0;
 }
 
+/* Vector 0: the deadline raises this vCPU's timer event port instead (docs/abi.md). */
 static int64_t hc_timer_oneshot(struct vcpu *v)
 {
-	if (arg(v, 0) && (arg(v, 1) < FIRST_EXTERNAL_VECTOR || arg(v, 1) > 255))
+	uint64_t vector = arg(v, 1);
+
+	if (arg(v, 0) && vector && (vector < FIRST_EXTERNAL_VECTOR || vector > 255))
 		return -HV_EINVAL;
+	if (arg(v, 0) && !vector && !v->guest->managed)
+		return -HV_ENOSYS;	/* no event channels without a manifest */
 	v->timer_deadline = arg(v, 0);
 	v->timer_vector = (uint8_t)arg(v, 1);
 	return 0;
@@ -55,6 +60,11 @@ static int64_t hc_timer_oneshot(struct vcpu *v)
 static int64_t hc_tsc_hz(struct vcpu *v)
 {
 	return (int64_t)tsc_hz();
+}
+
+static int64_t hc_vcpu_up(struct vcpu *v)
+{
+	return partition_vcpu_up(v, arg(v, 0), arg(v, 1), arg(v, 2));
 }
 
 static int64_t hc_evtchn_send(struct vcpu *v)
@@ -103,6 +113,7 @@ static const hypercall_fn hypercalls[HC_COUNT] = {
 	[HC_EXIT] = hc_exit,
 	[HC_TIMER_ONESHOT] = hc_timer_oneshot,
 	[HC_TSC_HZ] = hc_tsc_hz,
+	[HC_VCPU_UP] = hc_vcpu_up,
 	[HC_EVTCHN_SEND] = hc_evtchn_send,
 	[HC_EVTCHN_UNMASK] = hc_evtchn_unmask,
 	[HC_EVTCHN_STATUS] = hc_evtchn_status,

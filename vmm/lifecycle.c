@@ -31,7 +31,15 @@
 #define RESTART_DELAY_MS	50u
 #define RESTART_DELAY_SHIFT_MAX	3u	/* 50, 100, 200, then 400 ms each */
 
-/* Protects every g->life and g->live, and live_count. Never held across slow work. */
+/* v->up_req (bool in struct vcpu): a bring-up asked for, or being carried out. */
+#define UP_NONE		0
+#define UP_ASKED	1
+#define UP_BUSY		2
+
+/*
+ * Protects every g->life, g->live, g->stopping, v->up_req and live_count. Never held
+ * across slow work.
+ */
 static struct spinlock life_lock;
 /* Partitions that run or will run again: while > 0 every CPU keeps scheduling. */
 static unsigned int live_count;
@@ -73,9 +81,38 @@ void partition_ended(struct guest *g)
 	spin_unlock_irqrestore(&life_lock, flags);
 }
 
+/*
+ * After stopping is set under life_lock: each vCPU of g still up stops at its next
+ * entry (VCPU_ATTN_STOP), and pokes g's home CPU once it has (partition_vcpu_stopped).
+ */
+static void stop_others(struct guest *g)
+{
+	for (unsigned int i = 0; i < g->nvcpus; i++) {
+		struct vcpu *v = &g->vcpus[i];
+
+		if (__atomic_load_n(&v->state, __ATOMIC_SEQ_CST) == VCPU_STOPPED || !v->queued)
+			continue;
+		__atomic_fetch_or(&v->attn, VCPU_ATTN_STOP, __ATOMIC_SEQ_CST);
+		sched_wake(v);
+	}
+}
+
+/* Under life_lock: g stops as a whole; false if it was stopping already. */
+static bool set_stopping(struct guest *g)
+{
+	if (g->stopping)
+		return false;
+	g->stopping = true;
+	for (unsigned int i = 1; i < g->nvcpus; i++)
+		if (g->vcpus[i].up_req == UP_ASKED)
+			g->vcpus[i].up_req = UP_NONE;	/* a bring-up not yet taken: dropped */
+	return true;
+}
+
 void partition_stopped(struct guest *g, enum guest_state state)
 {
 	uint64_t flags;
+	bool first;
 
 	if (!g->managed) {
 		g->state = state;
@@ -84,10 +121,20 @@ void partition_stopped(struct guest *g, enum guest_state state)
 	}
 	/* Together: the service partition never sees it stopped with no decision pending. */
 	flags = spin_lock_irqsave(&life_lock);
-	g->state = state;
+	first = set_stopping(g);
+	if (first)
+		g->state = state;
 	g->life |= LIFE_STOPPED;
 	spin_unlock_irqrestore(&life_lock, flags);
-	sched_poke(g->cpu);	/* this CPU: runs the work once the exit handling is over */
+	if (first)
+		stop_others(g);
+	sched_poke(g->cpu);	/* its home CPU: runs the work once every vCPU has stopped */
+}
+
+void partition_vcpu_stopped(struct vcpu *v)
+{
+	sched_stopped(v);
+	sched_poke(v->guest->cpu);
 }
 
 /* ---- on the partition's own CPU, between turns ---- */
@@ -105,11 +152,19 @@ struct life_outcome {
 /* The service partition's stop of a vCPU that is runnable or halted, not in the guest. */
 static void stop_now(struct guest *g, struct life_outcome *o)
 {
+	uint64_t flags;
+	bool first;
+
 	if (g->line_len)
-		guest_console(g, "\n", 1);
+		guest_console_out(g, "\n", 1);
 	hv_snprintf(g->why, sizeof(g->why), "stopped by the service partition");
 	o->state = GUEST_STOPPED;
-	sched_stopped(&g->vcpu);
+	flags = spin_lock_irqsave(&life_lock);
+	first = set_stopping(g);
+	spin_unlock_irqrestore(&life_lock, flags);
+	sched_stopped(&g->vcpus[0]);
+	if (first)
+		stop_others(g);
 	pr_info("guest: %s stopped: by the service partition (cpu %u)", g->name, g->cpu);
 }
 
@@ -140,15 +195,15 @@ static int start_again(struct guest *g)
 	if (ret)
 		return ret;
 	partition_write_start_info(g, g->restarts + 1);
-	ret = partition_vcpu_setup(g);
+	ret = partition_vcpu_setup(&g->vcpus[0]);
 	if (ret)
 		return ret;
-	if (g->vcpu.fpu_area)
-		fpu_area_reset(g->vcpu.fpu_area);
+	if (g->vcpus[0].fpu_area)
+		fpu_area_reset(g->vcpus[0].fpu_area);
 	ret = partition_events_open(g);
 	if (ret)
 		return ret;
-	return sched_restart(&g->vcpu);
+	return sched_restart(&g->vcpus[0]);
 }
 
 static void restart(struct guest *g, bool by_policy, const char *why, struct life_outcome *o)
@@ -190,14 +245,24 @@ static uint32_t restart_when_due(struct guest *g, struct life_outcome *o)
 	return 0;
 }
 
+/* Every vCPU of g stopped, none being brought up: its memory may change. */
+static bool all_stopped(const struct guest *g)
+{
+	for (unsigned int i = 0; i < g->nvcpus; i++)
+		if (__atomic_load_n(&g->vcpus[i].state, __ATOMIC_SEQ_CST) != VCPU_STOPPED ||
+		    __atomic_load_n(&g->vcpus[i].up_req, __ATOMIC_SEQ_CST) == UP_BUSY)
+			return false;
+	return true;
+}
+
 /* Carries out what was asked of g, whose vCPU is not in the guest now; returns what
  * must wait for a later turn. */
 static uint32_t life_work(struct guest *g, uint32_t req, struct life_outcome *o)
 {
-	if ((req & LIFE_STOP) && g->vcpu.state != VCPU_STOPPED)
+	if ((req & LIFE_STOP) && g->vcpus[0].state != VCPU_STOPPED)
 		stop_now(g, o);
-	if (g->vcpu.state != VCPU_STOPPED)
-		return 0;
+	if (!all_stopped(g))
+		return req;	/* the last vCPU to stop pokes this CPU again */
 	/* Down before anything else: its peers see PEER_DOWN, sends to it fail. */
 	partition_events_close(g);
 	if (req & LIFE_START) {
@@ -237,10 +302,109 @@ static void life_done(struct guest *g, uint32_t keep, const struct life_outcome 
 	spin_unlock_irqrestore(&life_lock, flags);
 }
 
+/* ---- secondary vCPUs: brought up by vCPU 0 (HC_VCPU_UP), set up on their own CPU ---- */
+
+/* Under life_lock: whether v's bring-up goes ahead (it is then UP_BUSY). */
+static bool up_take(struct vcpu *v)
+{
+	uint64_t flags = spin_lock_irqsave(&life_lock);
+	bool go = v->up_req == UP_ASKED && !v->guest->stopping;
+
+	if (go)
+		v->up_req = UP_BUSY;
+	spin_unlock_irqrestore(&life_lock, flags);
+	return go;
+}
+
+/* Back end and scheduler: v's part, on its CPU. */
+static int up_setup(struct vcpu *v)
+{
+	struct guest *g = v->guest;
+	int ret;
+
+	guest_vcpu_reset(g, v->id, v->up_rip, HV_VCPU_UP_MAGIC, v->up_arg, v->id);
+	ret = partition_vcpu_setup(v);
+	if (ret)
+		return ret;
+	if (v->fpu_area)
+		fpu_area_reset(v->fpu_area);
+	if (!v->queued) {
+		ret = sched_add(v);	/* its first time: it starts VCPU_STOPPED, uncounted */
+		if (ret)
+			return ret;
+		v->queued = true;
+	}
+	return 0;
+}
+
+/* v runs unless its partition began to stop meanwhile; either way the bring-up is over. */
+static void up_finish(struct vcpu *v, int err)
+{
+	struct guest *g = v->guest;
+	uint64_t flags = spin_lock_irqsave(&life_lock);
+	bool run = !err && !g->stopping;
+
+	if (run && sched_restart(v))
+		run = false;
+	v->up_req = UP_NONE;
+	spin_unlock_irqrestore(&life_lock, flags);
+	if (err)
+		pr_err("partition: %s vcpu %u cannot start (error %d)", g->name, v->id, err);
+	else if (run)
+		pr_info("partition: %s vcpu %u up on cpu %u at 0x%llx", g->name, v->id, v->cpu,
+			(unsigned long long)v->rip);
+	if (!run)
+		sched_poke(g->cpu);	/* its home CPU may be waiting for every vCPU to stop */
+}
+
+static void up_vcpus(unsigned int cpu)
+{
+	for (unsigned int i = 0; i < partition_count(); i++) {
+		struct guest *g = partition_get(i);
+
+		for (unsigned int k = 1; k < g->nvcpus; k++) {
+			struct vcpu *v = &g->vcpus[k];
+
+			if (v->cpu == cpu && __atomic_load_n(&v->up_req, __ATOMIC_SEQ_CST) &&
+			    up_take(v))
+				up_finish(v, up_setup(v));
+		}
+	}
+}
+
+int64_t partition_vcpu_up(struct vcpu *v, uint64_t index, uint64_t rip, uint64_t arg)
+{
+	struct guest *g = v->guest;
+	struct vcpu *t;
+	uint64_t flags;
+	int64_t ret = 0;
+
+	if (!g->managed)
+		return -HV_ENOSYS;
+	if (index == 0 || index >= g->nvcpus || rip >= g->mem.size || arg >> 32)
+		return -HV_EINVAL;
+	t = &g->vcpus[index];
+	flags = spin_lock_irqsave(&life_lock);
+	if (g->stopping)
+		ret = -HV_EBUSY;
+	else if (t->up_req || __atomic_load_n(&t->state, __ATOMIC_SEQ_CST) != VCPU_STOPPED)
+		ret = -HV_EEXIST;	/* already up, or being brought up */
+	else {
+		t->up_rip = rip;
+		t->up_arg = arg;
+		t->up_req = UP_ASKED;
+	}
+	spin_unlock_irqrestore(&life_lock, flags);
+	if (!ret)
+		sched_poke(t->cpu);
+	return ret;
+}
+
 static void partition_cpu_work(unsigned int cpu)
 {
 	unsigned int n = partition_count();
 
+	up_vcpus(cpu);
 	for (unsigned int i = 0; i < n; i++) {
 		struct guest *g = partition_get(i);
 		struct life_outcome o = { .state = g->state };

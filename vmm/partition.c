@@ -42,32 +42,32 @@ static void cpu_prepare(void)
 		write_cr4(read_cr4() | CR4_OSXSAVE);
 }
 
-int partition_vcpu_setup(struct guest *g)
+int partition_vcpu_setup(struct vcpu *v)
 {
-	int ret = vcpu_vendor->vcpu_init(&g->vcpu, &g->mem);
+	int ret = vcpu_vendor->vcpu_init(v, &v->guest->mem);
 
 	if (ret)
 		return ret;
 	/* The fixed I/O policy until the manifest: the POST port goes straight through. */
-	vcpu_vendor->io_passthrough(&g->vcpu, POST_PORT, true);
+	vcpu_vendor->io_passthrough(v, POST_PORT, true);
 	return 0;
 }
 
 /* SCHED INTEGRATION (vmm/sched.h): set up and queue g's vCPU; sched_run_cpu() runs it. */
 static void run_guest(struct guest *g)
 {
-	int ret = partition_vcpu_setup(g);
+	int ret = partition_vcpu_setup(&g->vcpus[0]);
 
 	if (!ret)
-		ret = sched_add(&g->vcpu);
+		ret = sched_add(&g->vcpus[0]);
 	if (ret) {
 		pr_err("guest: %s stopped: vCPU setup failed (error %d)", g->name, ret);
 		g->state = GUEST_STOPPED;
-		g->vcpu.state = VCPU_STOPPED;
+		g->vcpus[0].state = VCPU_STOPPED;
 		partition_ended(g);
 		return;
 	}
-	g->queued = true;
+	g->queued = g->vcpus[0].queued = true;
 	g->state = GUEST_RUNNING;
 	pr_info("guest: %s running on cpu %u (%s)", g->name, g->cpu, vcpu_vendor->name);
 }
@@ -86,7 +86,7 @@ static void cpu_run_guests(void *arg)
 			pr_err("guest: %s stopped: cpu %u cannot enable %s (error %d)",
 			       guests[i].name, cpu, vcpu_vendor->name, ret);
 			guests[i].state = GUEST_STOPPED;
-			guests[i].vcpu.state = VCPU_STOPPED;
+			guests[i].vcpus[0].state = VCPU_STOPPED;
 			partition_ended(&guests[i]);
 			continue;
 		}
@@ -136,6 +136,7 @@ static int create_one(const struct boot_info *bi, const struct guest_spec *s)
 		return ret;
 	}
 	g->id = nguests - 1;
+	sched_host(g->cpu);
 	pr_info("guest: %s created cpu=%u mem=%u MiB at 0x%llx entry=0x%llx", g->name, g->cpu,
 		s->mem_mib, (unsigned long long)g->mem_hpa, (unsigned long long)g->entry);
 	return 0;

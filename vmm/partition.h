@@ -12,18 +12,23 @@ void partition_life_begin(void);
 /* True while some partition runs or is about to run again: the CPUs keep scheduling. */
 bool partition_live(void);
 /*
- * On g's CPU, once its vCPU has stopped (a crash, HC_EXIT, the stuck check): g takes
- * state (GUEST_STOPPED or GUEST_EXITED) and its CPU decides between turns, by its
- * restart policy, whether it starts again.
+ * On the CPU of a vCPU of g that ends it (a crash, HC_EXIT, the stuck check), before
+ * that vCPU stops: g takes state (GUEST_STOPPED or GUEST_EXITED; the first caller's),
+ * its other vCPUs are told to stop, and its home CPU decides between turns, once every
+ * vCPU has stopped, by its restart policy, whether it starts again.
  */
 void partition_stopped(struct guest *g, enum guest_state state);
+/* On v's CPU: v stopped because its partition is stopping (VCPU_ATTN_STOP). */
+void partition_vcpu_stopped(struct vcpu *v);
+/* On v's CPU, before an entry: v's one-shot timer in event mode expired: raise its port. */
+void partition_timer_event(struct vcpu *v);
 /* g is over for good (or never started): it no longer keeps the system up. */
 void partition_ended(struct guest *g);
 /* What each CPU's scheduler loop calls between turns (struct sched_hooks, vmm/sched.h). */
 struct sched_hooks;
 extern const struct sched_hooks partition_sched_hooks;
-/* Sets up g's vCPU on its own CPU for a first or a new run: the back end, the I/O policy. */
-int partition_vcpu_setup(struct guest *g) __attribute__((warn_unused_result));
+/* Sets up v on its own CPU for a first or a new run: the back end, the I/O policy. */
+int partition_vcpu_setup(struct vcpu *v) __attribute__((warn_unused_result));
 
 /* The GRUB module whose string is name, or NULL. */
 const struct boot_module *partition_find_module(const struct boot_info *bi, const char *name);
@@ -49,6 +54,7 @@ int64_t partition_evtchn_send(struct vcpu *v, uint64_t port);
 int64_t partition_evtchn_unmask(struct vcpu *v, uint64_t port);
 int64_t partition_evtchn_status(struct vcpu *v, uint64_t port);
 int64_t partition_evtchn_upcall(struct vcpu *v, uint64_t vector);
+int64_t partition_vcpu_up(struct vcpu *v, uint64_t index, uint64_t rip, uint64_t arg);
 int64_t partition_list(struct vcpu *v, uint64_t gpa, uint64_t max);
 int64_t partition_stop(struct vcpu *v, uint64_t id);
 int64_t partition_start(struct vcpu *v, uint64_t id);

@@ -74,11 +74,9 @@ static int create_partition(const struct boot_info *bi, unsigned int i)
 		pr_err("partition: %s: no module '%s'", p->name, p->image);
 		return -HV_ENOENT;
 	}
-	if (p->vcpus != 1) {
-		pr_err("partition: %s: %u vCPUs: only 1 per partition is supported so far",
-		       p->name, p->vcpus);
-		return -HV_ENOTSUP;
-	}
+	spec.nvcpus = p->vcpus;
+	for (unsigned int v = 1; v < p->vcpus && v < GUEST_VCPUS_MAX; v++)
+		spec.vcpu_cpu[v] = manifest_vcpu_cpu(p, v);
 	if (!g)
 		return -HV_E2BIG;
 	ret = guest_create(g, &spec, mod, vcpu_vendor);
@@ -87,15 +85,17 @@ static int create_partition(const struct boot_info *bi, unsigned int i)
 		return ret;
 	}
 	g->id = i;
+	for (unsigned int v = 0; v < g->nvcpus; v++)
+		sched_host(g->vcpus[v].cpu);
 	g->role = p->role == MANIFEST_ROLE_SERVICE ? HV_ROLE_SERVICE : HV_ROLE_CHILD;
 	g->restart = p->restart == MANIFEST_RESTART_ALWAYS ? GUEST_RESTART_ALWAYS :
 		     p->restart == MANIFEST_RESTART_ON_FAILURE ? GUEST_RESTART_ON_FAILURE :
 		     GUEST_RESTART_NEVER;
 	g->managed = true;
-	pr_info("partition: %s id=%u %s cpu=%u mem=%llu MiB at 0x%llx", g->name, i,
-		g->role == HV_ROLE_SERVICE ? "service" : "child", g->cpu,
+	pr_info("partition: %s id=%u %s cpu=%u vcpus=%u mem=%llu MiB at 0x%llx", g->name, i,
+		g->role == HV_ROLE_SERVICE ? "service" : "child", g->cpu, g->nvcpus,
 		(unsigned long long)(p->memory >> 20), (unsigned long long)g->mem_hpa);
-	return evtchn_create(&evsys, i, 1);
+	return evtchn_create(&evsys, i, g->nvcpus);
 }
 
 static uint32_t chan_type(enum manifest_chan_type t)
@@ -163,7 +163,7 @@ static void write_start_header(struct hv_start_info *si, const struct guest *g)
 	si->tsc_hz = tsc_hz();
 	si->mem_size = g->mem.size;
 	si->evtchn_page_gpa = EVTCHN_PAGE_GPA;
-	si->nvcpus = 1;
+	si->nvcpus = g->nvcpus;
 }
 
 /* Into memory that is all zeroes (a new partition, or one being restarted). */
@@ -241,9 +241,9 @@ static void deliver(const struct evtchn_upcall *u)
 {
 	struct guest *g = u->raise ? partition_get(u->part) : 0;
 
-	if (!g || g->state != GUEST_RUNNING)
+	if (!g || g->state != GUEST_RUNNING || u->vcpu >= g->nvcpus)
 		return;
-	vcpu_post_irq(&g->vcpu, u->vector);
+	vcpu_post_irq(&g->vcpus[u->vcpu], u->vector);
 }
 
 int64_t partition_evtchn_send(struct vcpu *v, uint64_t port)
@@ -257,6 +257,14 @@ int64_t partition_evtchn_send(struct vcpu *v, uint64_t port)
 	if (!ret)
 		deliver(&up);
 	return ret;
+}
+
+void partition_timer_event(struct vcpu *v)
+{
+	struct evtchn_upcall up;
+
+	if (!evtchn_raise_local(&evsys, v->guest->id, EVTCHN_PORT_TIMER(v->id), &up))
+		deliver(&up);
 }
 
 int64_t partition_evtchn_unmask(struct vcpu *v, uint64_t port)

@@ -27,6 +27,7 @@ struct sched_cpu {
 	uint64_t timer_at;	/* TSC the LAPIC timer is armed for; 0: not armed */
 	bool work;		/* sched_poke: call the work hook between turns (any CPU sets) */
 	uint64_t work_at;	/* TSC: set work then (sched_poke_at, this CPU only); 0: none */
+	bool hosts;		/* some vCPU is pinned here, queued or not yet (sched_host) */
 };
 
 static struct sched_cpu sched_cpus[MAX_CPUS];
@@ -55,8 +56,8 @@ int sched_add(struct vcpu *v)
 		return -HV_ENOMEM;
 	flags = spin_lock_irqsave(&sched_lock);
 	ret = sched_queue_add(&c->q, v);
-	if (!ret)
-		sched_count_add(&count);
+	if (!ret && v->state != VCPU_STOPPED)
+		sched_count_add(&count);	/* a vCPU not up yet counts from sched_restart */
 	spin_unlock_irqrestore(&sched_lock, flags);
 	return ret;
 }
@@ -99,8 +100,13 @@ void sched_poke_at(uint64_t tsc)
 void sched_wake_all(void)
 {
 	for (unsigned int cpu = 0; cpu < cpu_count; cpu++)
-		if (cpu != this_cpu()->index && sched_cpus[cpu].q.n)
+		if (cpu != this_cpu()->index && sched_cpus[cpu].hosts)
 			kick(cpu);
+}
+
+void sched_host(unsigned int cpu)
+{
+	sched_cpus[cpu].hosts = true;
 }
 
 /* ---- the LAPIC timer: the earliest vCPU deadline of this CPU, or the slice end ---- */
@@ -349,7 +355,7 @@ void sched_run_cpu(const struct sched_hooks *h)
 {
 	struct sched_cpu *c = this_sched();
 
-	if (!c->q.n)
+	if (!c->hosts)
 		return;
 	if (!lapic_timer_calibrated())
 		lapic_timer_calibrate();

@@ -14,6 +14,10 @@
  * area) / -HV_E2BIG (too many vCPUs on one CPU): v is then not queued.
  */
 int sched_add(struct vcpu *v) __attribute__((warn_unused_result));
+/* At boot, before any CPU schedules: cpu hosts a vCPU, queued now or later (a secondary
+ * vCPU brought up by HC_VCPU_UP); sched_run_cpu() stays on such a CPU while any partition
+ * lives. sched_add() of a vCPU in VCPU_STOPPED queues it without counting it as live. */
+void sched_host(unsigned int cpu);
 
 /* What the partition layer does on each CPU between turns (vmm/lifecycle.c). */
 struct sched_hooks {

@@ -69,7 +69,8 @@ int sched_irq_next(const struct vcpu *v, uint64_t now, bool *timer)
 {
 	int vec = sched_irq_highest(v->irq_pending);
 
-	*timer = sched_timer_expired(v, now) && v->timer_vector >= vec;
+	/* Vector 0: an event-port timer, raised by vcpu.c, never injected itself. */
+	*timer = sched_timer_expired(v, now) && v->timer_vector && v->timer_vector >= vec;
 	return *timer ? v->timer_vector : vec;
 }
 

@@ -20,11 +20,15 @@ const struct vcpu_ops *vcpu_vendor;
 
 /* ---- stopping and exiting ---- */
 
-/* On g's CPU: g no longer runs; its partition decides what comes next (vmm/lifecycle.c). */
-static void guest_done(struct guest *g, enum guest_state state)
+/*
+ * On v's CPU: v's partition stops and decides what comes next. The others are told to
+ * stop before v counts as stopped, or the scheduler could find them all halted first
+ * and call the system stuck.
+ */
+static void guest_done(struct vcpu *v, enum guest_state state)
 {
-	sched_stopped(&g->vcpu);
-	partition_stopped(g, state);
+	partition_stopped(v->guest, state);
+	partition_vcpu_stopped(v);
 }
 
 static void dump_regs(struct vcpu *v, const struct exit_info *ei)
@@ -62,7 +66,7 @@ int vcpu_fail(struct vcpu *v, const struct exit_info *ei, const char *fmt, ...)
 	       (unsigned long long)v->rip, v->cpu);
 	dump_regs(v, ei);
 	hv_snprintf(v->guest->why, sizeof(v->guest->why), "%s", reason);
-	guest_done(v->guest, GUEST_STOPPED);
+	guest_done(v, GUEST_STOPPED);
 	return 1;
 }
 
@@ -90,13 +94,13 @@ void vcpu_exit_guest(struct vcpu *v, int status)
 	struct guest *g = v->guest;
 
 	if (g->line_len)
-		guest_console(g, "\n", 1);
+		guest_console_out(g, "\n", 1);
 	g->exit_status = status;
 	pr_info("guest: %s exited status=%d io_denied=%llu", g->name, status,
 		(unsigned long long)g->io_denied);
 	report_exits(v);
 	hv_snprintf(g->why, sizeof(g->why), "exited status=%d", status);
-	guest_done(g, GUEST_EXITED);
+	guest_done(v, GUEST_EXITED);
 }
 
 /* ---- interrupts: posted from any CPU, delivered before an entry ---- */
@@ -118,7 +122,13 @@ static void deliver_irqs(struct vcpu *v)
 {
 	uint64_t now = v->timer_deadline ? rdtsc() : 0;
 	bool timer;
-	int vec = sched_irq_next(v, now, &timer);
+	int vec;
+
+	if (!v->timer_vector && sched_timer_expired(v, now)) {
+		v->timer_deadline = 0;
+		partition_timer_event(v);	/* posts the upcall vector, if one is due */
+	}
+	vec = sched_irq_next(v, now, &timer);
 
 	if (vec < 0)
 		return;
@@ -147,6 +157,10 @@ static bool prepare_events(struct vcpu *v)
 
 	if (v->state == VCPU_STOPPED)
 		return false;
+	if (attn & VCPU_ATTN_STOP) {
+		partition_vcpu_stopped(v);	/* another vCPU ended the partition */
+		return false;
+	}
 	stay = sched_entry_check(v, attn);
 	if (v->state == VCPU_HALTED && sched_block(v))
 		return false;

@@ -89,6 +89,7 @@ enum vcpu_state {
 #define VCPU_ATTN_HLT	(1u << 1)	/* the guest executed HLT: block unless one is pending */
 #define VCPU_ATTN_SCHED	(1u << 2)	/* a host interrupt (timer, kick) or a wake-up on this
 					   CPU: look at timers and the time slice */
+#define VCPU_ATTN_STOP	(1u << 3)	/* its partition is stopping: stop v before it enters */
 
 /* Register numbers (SDM vol 2 table 2-2): gpr[] is indexed by them. */
 enum gpr_index {
@@ -140,6 +141,14 @@ struct vcpu {
 	uint32_t attn;
 	/* Scheduler private (vmm/sched.c): counted as blocked with nothing to wake it. */
 	bool sched_asleep;
+	/*
+	 * A secondary vCPU's bring-up (HC_VCPU_UP, vmm/lifecycle.c): up_req (UP_*) is set under the
+	 * life-cycle lock by vCPU 0 and taken by v's own CPU, which sets it up to start at
+	 * up_rip with up_arg. queued: v has its place in its CPU's scheduler queue.
+	 */
+	uint8_t up_req;
+	bool queued;
+	uint64_t up_rip, up_arg;
 	/*
 	 * The guest's x87/SSE/AVX registers while another vCPU has the CPU: an XSAVE (or
 	 * FXSAVE) area, switched by the scheduler (arch/x86/fpu.h); the host never uses them.

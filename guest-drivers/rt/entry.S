@@ -88,6 +88,52 @@ rt_entry64:
 	hlt
 	jmp 2b
 
+/*
+ * A secondary vCPU (HC_VCPU_UP): 32-bit protected mode, paging off, EAX =
+ * HV_VCPU_UP_MAGIC, EBX = its struct rt_vcpu_boot, ECX = its index. vCPU 0 has built
+ * the page tables; this vCPU only turns them on, as above.
+ */
+	.section .text.entry32, "ax"
+	.code32
+	.globl rt_ap_entry32
+rt_ap_entry32:
+	cli
+	cld
+	movl %ebx, %esi
+	movl %ecx, %edi
+	movl %cr4, %eax
+	orl $RT_CR4_PAE, %eax
+	movl %eax, %cr4
+	movl $rt_pml4, %eax
+	movl %eax, %cr3
+	movl $RT_MSR_EFER, %ecx
+	rdmsr
+	orl $RT_EFER_LME, %eax
+	wrmsr
+	movl %cr0, %eax
+	orl $(RT_CR0_PG | RT_CR0_PE), %eax
+	movl %eax, %cr0
+	lgdt rt_gdt_ptr
+	ljmp $RT_SEL_CODE64, $rt_ap_entry64
+
+	.code64
+rt_ap_entry64:
+	movw $RT_SEL_DATA, %ax
+	movw %ax, %ds
+	movw %ax, %es
+	movw %ax, %ss
+	xorl %eax, %eax
+	movw %ax, %fs
+	movw %ax, %gs
+	movl %esi, %esi			/* upper halves are undefined after the mode switch */
+	movl %edi, %edi
+	movq (%rsi), %rsp		/* struct rt_vcpu_boot: stack top first */
+	xorl %ebp, %ebp
+	call rt_ap_start
+3:	cli
+	hlt
+	jmp 3b
+
 /* ---- exceptions and interrupts: one 16-byte stub per vector, all into rt_trap() ---- */
 
 	.section .text

@@ -317,6 +317,25 @@ void rt_start(uint32_t magic, uint32_t info_gpa)
 	rt_exit(rt_main());
 }
 
+/* ---- secondary vCPUs ---- */
+
+void rt_ap_start(uint32_t index, struct rt_vcpu_boot *b);
+
+void rt_ap_start(uint32_t index, struct rt_vcpu_boot *b)
+{
+	struct rt_desc_ptr p = { sizeof(idt) - 1, (uintptr_t)idt };
+
+	rt_lidt(&p);
+	b->fn(index, b->arg);
+	for (;;)
+		__asm__ volatile("sti; hlt" ::: "memory");	/* idle, interrupts on */
+}
+
+int64_t rt_vcpu_up(uint32_t index, struct rt_vcpu_boot *b)
+{
+	return rt_hypercall(HC_VCPU_UP, index, (uintptr_t)rt_ap_entry32, (uintptr_t)b, 0, 0);
+}
+
 /* ---- what the compiler may call for structure copies (no libc here) ---- */
 
 void *memset(void *d, int c, size_t n)

@@ -158,6 +158,23 @@ void rt_wait_event(void);
  */
 bool rt_wait_event_until(uint64_t tsc_deadline);
 
+/* ---- secondary vCPUs (HC_VCPU_UP) ---- */
+
+/*
+ * How vCPU index starts: on stack (its top, 16-byte aligned), running fn(index, arg)
+ * with vCPU 0's page tables and IDT, then idling in HLT. Nothing else of the runtime is
+ * safe on it (rt_printf, events, rt_catch are vCPU 0's): it talks through its own
+ * buffers and the hypercalls. b must stay valid until fn has started.
+ */
+struct rt_vcpu_boot {
+	uint64_t stack;				/* first: entry.S loads it */
+	void (*fn)(uint32_t index, void *arg);
+	void *arg;
+};
+/* HC_VCPU_UP of vCPU index at rt_ap_entry32: 0 or -HV_E* (include/abi/hypercall.h). */
+int64_t rt_vcpu_up(uint32_t index, struct rt_vcpu_boot *b);
+void rt_ap_entry32(void);
+
 /* ---- console, exit, reports ---- */
 
 /* Formats with hv_vsnprintf; sent to the hypervisor console one line at a time. */

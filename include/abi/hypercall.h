@@ -31,8 +31,24 @@ enum hv_hypercall {
 	HC_VERSION = 0,		/* () -> HV_ABI_VERSION */
 	HC_CONSOLE_WRITE = 1,	/* (gpa, len): len <= HC_CONSOLE_MAX bytes to the console */
 	HC_EXIT = 2,		/* (status): this partition stops; does not return */
-	HC_TIMER_ONESHOT = 3,	/* (tsc_deadline, vector): inject vector at the deadline; 0 cancels */
+	/*
+	 * (tsc_deadline, vector): at the deadline, inject vector (32-255), or with vector 0
+	 * raise this vCPU's timer event port EVTCHN_PORT_TIMER(vcpu) (include/abi/evtchn.h;
+	 * -HV_ENOSYS without event channels). Deadline 0 cancels. One timer per vCPU: a new
+	 * call replaces the last.
+	 */
+	HC_TIMER_ONESHOT = 3,
 	HC_TSC_HZ = 4,		/* () -> TSC frequency in Hz (positive) */
+	/*
+	 * (vcpu, rip, arg): start secondary vCPU vcpu (1 .. nvcpus-1 of the start info) like
+	 * vCPU 0 starts, in 32-bit protected mode with paging off, at guest-physical rip,
+	 * with EAX = HV_VCPU_UP_MAGIC, EBX = arg (< 2^32), ECX = vcpu. It runs on its own
+	 * CPU from the manifest, shortly after. -HV_EINVAL (vcpu 0 or out of range, rip
+	 * outside memory, arg too wide), -HV_EEXIST (already up or starting), -HV_EBUSY (the
+	 * partition is stopping), -HV_ENOSYS (no manifest). Any vCPU's HC_EXIT or crash
+	 * ends the whole partition; a restart brings only vCPU 0 back.
+	 */
+	HC_VCPU_UP = 5,
 	/* Event channels (include/abi/evtchn.h, docs/evtchn.md). */
 	HC_EVTCHN_SEND = 16,	/* (port): notify the peer of a channel port -> 0 */
 	HC_EVTCHN_UNMASK = 17,	/* (port): clear the mask bit; upcall if pending -> 0 */
@@ -50,6 +66,8 @@ enum hv_hypercall {
 	HC_PART_RESTART = 35,	/* (id): stop it if running, then start -> 0 */
 	HC_COUNT
 };
+
+#define HV_VCPU_UP_MAGIC	0x50435648u	/* "HVCP": EAX of a secondary vCPU's entry */
 
 /* HC_PART_LIST entries. */
 enum hv_part_state {

@@ -73,6 +73,22 @@ int64_t partition_list(struct vcpu *v, uint64_t gpa, uint64_t max)
 	return -HV_EPERM;
 }
 
+/* The hypervisor's locked console is the plain one here: one thread. */
+void guest_console_out(struct guest *gu, const char *s, uint64_t len)
+{
+	guest_console(gu, s, len);
+}
+
+static uint64_t last_up[3];
+
+int64_t partition_vcpu_up(struct vcpu *v, uint64_t index, uint64_t rip, uint64_t arg)
+{
+	last_up[0] = index;
+	last_up[1] = rip;
+	last_up[2] = arg;
+	return -HV_EINVAL;
+}
+
 /* The life-cycle calls (vmm/lifecycle.c): which one, with which id. */
 static uint64_t last_life_nr, last_life_id;
 
@@ -110,7 +126,7 @@ static int setup(void **state)
 	strcpy(g.name, "t");
 	g.mem_hpa = (uint64_t)(uintptr_t)mem;
 	g.mem.size = MEM;
-	g.vcpu.guest = &g;
+	g.vcpus[0].guest = &g;
 	return 0;
 }
 
@@ -123,17 +139,17 @@ static int teardown(void **state)
 static int64_t call(uint64_t nr, uint64_t a0, uint64_t a1)
 {
 	struct exit_info ei = { .kind = EXIT_HYPERCALL, .insn_len = 3 };
-	uint64_t rip = g.vcpu.rip;
+	uint64_t rip = g.vcpus[0].rip;
 
-	g.vcpu.gpr[GPR_RAX] = nr;
-	g.vcpu.gpr[GPR_RDI] = a0;
-	g.vcpu.gpr[GPR_RSI] = a1;
-	g.vcpu.gpr[GPR_RBX] = 0x1234;
-	handle_hypercall(&g.vcpu, &ei);
-	assert_int_equal(g.vcpu.rip, rip + 3);			/* always skipped */
-	assert_int_equal(g.vcpu.gpr[GPR_RBX], 0x1234);		/* preserved */
-	assert_int_equal(g.vcpu.gpr[GPR_RDI], a0);
-	return (int64_t)g.vcpu.gpr[GPR_RAX];
+	g.vcpus[0].gpr[GPR_RAX] = nr;
+	g.vcpus[0].gpr[GPR_RDI] = a0;
+	g.vcpus[0].gpr[GPR_RSI] = a1;
+	g.vcpus[0].gpr[GPR_RBX] = 0x1234;
+	handle_hypercall(&g.vcpus[0], &ei);
+	assert_int_equal(g.vcpus[0].rip, rip + 3);			/* always skipped */
+	assert_int_equal(g.vcpus[0].gpr[GPR_RBX], 0x1234);		/* preserved */
+	assert_int_equal(g.vcpus[0].gpr[GPR_RDI], a0);
+	return (int64_t)g.vcpus[0].gpr[GPR_RAX];
 }
 
 static void test_numbers(void **state)
@@ -141,7 +157,7 @@ static void test_numbers(void **state)
 	assert_int_equal(call(HC_VERSION, 0, 0), HV_ABI_VERSION);
 	assert_int_equal(call(HC_TSC_HZ, 0, 0), 2000000000);
 	assert_int_equal(call(HC_COUNT, 0, 0), -HV_ENOSYS);
-	assert_int_equal(call(5, 0, 0), -HV_ENOSYS);		/* a hole in the table */
+	assert_int_equal(call(6, 0, 0), -HV_ENOSYS);		/* a hole in the table */
 	assert_int_equal(call(~0ull, 0, 0), -HV_ENOSYS);
 	assert_int_equal(call(1ull << 32, 0, 0), -HV_ENOSYS);	/* not truncated to 0 */
 }
@@ -176,14 +192,28 @@ static void test_guest_ptr(void **state)
 static void test_timer_args(void **state)
 {
 	assert_int_equal(call(HC_TIMER_ONESHOT, 1000, 31), -HV_EINVAL);
-	assert_int_equal(g.vcpu.timer_deadline, 0);		/* nothing changed */
+	assert_int_equal(g.vcpus[0].timer_deadline, 0);		/* nothing changed */
 	assert_int_equal(call(HC_TIMER_ONESHOT, 1000, 256), -HV_EINVAL);
 	assert_int_equal(call(HC_TIMER_ONESHOT, 1000, 0x130), -HV_EINVAL);
 	assert_int_equal(call(HC_TIMER_ONESHOT, 1000, 32), 0);
-	assert_int_equal(g.vcpu.timer_deadline, 1000);
-	assert_int_equal(g.vcpu.timer_vector, 32);
+	assert_int_equal(g.vcpus[0].timer_deadline, 1000);
+	assert_int_equal(g.vcpus[0].timer_vector, 32);
 	assert_int_equal(call(HC_TIMER_ONESHOT, 0, 7), 0);	/* cancel: vector ignored */
-	assert_int_equal(g.vcpu.timer_deadline, 0);
+	assert_int_equal(g.vcpus[0].timer_deadline, 0);	/* Vector 0 is the timer event port: only with event channels (a manifest). */
+	assert_int_equal(call(HC_TIMER_ONESHOT, 1000, 0), -HV_ENOSYS);
+	assert_int_equal(g.vcpus[0].timer_deadline, 0);
+	g.managed = true;
+	assert_int_equal(call(HC_TIMER_ONESHOT, 1000, 0), 0);
+	assert_int_equal(g.vcpus[0].timer_deadline, 1000);
+	assert_int_equal(g.vcpus[0].timer_vector, 0);
+	g.managed = false;
+}
+
+static void test_vcpu_up_args_passed_whole(void **state)
+{
+	assert_int_equal(call(HC_VCPU_UP, (1ull << 32) + 1, 0x100000), -HV_EINVAL);
+	assert_int_equal(last_up[0], (1ull << 32) + 1);
+	assert_int_equal(last_up[1], 0x100000);
 }
 
 static void test_event_args_passed_whole(void **state)
@@ -204,9 +234,9 @@ static void test_exit(void **state)
 {
 	struct exit_info ei = { .kind = EXIT_HYPERCALL, .insn_len = 3 };
 
-	g.vcpu.gpr[GPR_RAX] = HC_EXIT;
-	g.vcpu.gpr[GPR_RDI] = 7;
-	assert_int_equal(handle_hypercall(&g.vcpu, &ei), 1);	/* stopped: leave the loop */
+	g.vcpus[0].gpr[GPR_RAX] = HC_EXIT;
+	g.vcpus[0].gpr[GPR_RDI] = 7;
+	assert_int_equal(handle_hypercall(&g.vcpus[0], &ei), 1);	/* stopped: leave the loop */
 	assert_int_equal(exit_status, 7);
 }
 
@@ -217,6 +247,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_console_pointers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_ptr, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timer_args, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_vcpu_up_args_passed_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_event_args_passed_whole, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exit, setup, teardown),
 	};
