@@ -50,7 +50,7 @@ struct iommu_ops {
 	int (*map)(struct iommu_domain *d, uint64_t iova, uint64_t hpa, uint64_t size,
 		   unsigned int perm);
 	int (*unmap)(struct iommu_domain *d, uint64_t iova, uint64_t size);
-	/* dev's DMA goes through d from now on; -HV_ENODEV if no unit covers dev. */
+	/* dev's DMA goes through d from now on; -HV_ENOENT if no unit covers dev. */
 	int (*attach)(struct iommu_domain *d, struct iommu_dev dev);
 	/* dev's DMA is blocked from now on. */
 	int (*detach)(struct iommu_dev dev);

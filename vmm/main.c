@@ -17,6 +17,7 @@
 #include "boot/multiboot.h"
 #include "include/abi/hv_errno.h"
 #include "iommu/iommu.h"
+#include "iommu/selftest.h"
 #include "vmm/bench.h"
 #include "vmm/crc32.h"
 #include "vmm/log.h"
@@ -214,6 +215,8 @@ __attribute__((noreturn)) static void boot_continue(void)
 	}
 	mcfg_report();
 	iommu_discover(&acpi);
+	if (boot_cmdline_has(&boot, "iommu_selftest"))
+		(void)iommu_selftest();
 	smp_boot(&madt);
 	audit_paging();
 	selftest_run(&boot);

@@ -156,6 +156,20 @@ static inline uint64_t mmio_read64(uint64_t addr)
 	return *(volatile uint64_t *)(uintptr_t)addr;
 }
 
+static inline void mmio_write64(uint64_t addr, uint64_t v)
+{
+	*(volatile uint64_t *)(uintptr_t)addr = v;
+}
+
+/*
+ * Writes a cache line back to memory, for a device whose walks do not snoop. Ordered
+ * after earlier stores and before later ones, MMIO included (SDM 2A CLFLUSH).
+ */
+static inline void clflush(const void *p)
+{
+	__asm__ volatile("clflush (%0)" : : "r"(p) : "memory");
+}
+
 __attribute__((noreturn)) static inline void cpu_halt_forever(void)
 {
 	for (;;)

@@ -23,7 +23,18 @@
 #define SCOPE_HDR 6
 #define SCOPE_PATH_LEN 2
 
+/* RMRR, VT-d 8.4: segment at 6, base at 8, limit at 16 */
+#define RMRR_SEGMENT 6
+#define RMRR_BASE 8
+#define RMRR_LIMIT 16
+#define RMRR_SCOPES 24
+
+#define SCOPE_TYPE 0
+#define SCOPE_LEN 1
+#define SCOPE_BUS 5
+
 #define DMAR_PAGE_SHIFT 12
+#define DMAR_PAGE_MASK 0xfffull
 
 /*
  * Minimum length of each structure type and where its device scopes start (0: it
@@ -102,6 +113,26 @@ static int dmar_add_drhd(const uint8_t *t, uint32_t off, uint16_t len,
 	return 0;
 }
 
+static int dmar_add_rmrr(const uint8_t *t, uint32_t off, uint16_t len,
+			 struct dmar_info *out)
+{
+	const uint8_t *s = t + off;
+	struct dmar_rmrr r = {
+		.base = acpi_get64(s + RMRR_BASE),
+		.limit = acpi_get64(s + RMRR_LIMIT),
+		.segment = acpi_get16(s + RMRR_SEGMENT),
+		.scope_off = off + RMRR_SCOPES,
+		.scope_len = len - RMRR_SCOPES,
+	};
+
+	if ((r.base & DMAR_PAGE_MASK) || (~r.limit & DMAR_PAGE_MASK) || r.limit < r.base)
+		return -HV_ERANGE;
+	if (out->nrmrr == DMAR_MAX_RMRR)
+		return -HV_E2BIG;
+	out->rmrr[out->nrmrr++] = r;
+	return 0;
+}
+
 /* Check the structure at off; *slen receives its length. */
 static int dmar_struct(const uint8_t *t, uint32_t off, uint32_t len, uint16_t *slen,
 		       struct dmar_info *out)
@@ -127,9 +158,8 @@ static int dmar_struct(const uint8_t *t, uint32_t off, uint32_t len, uint16_t *s
 	if (type == DMAR_TYPE_DRHD)
 		return dmar_add_drhd(t, off, *slen, out);
 	if (type == DMAR_TYPE_RMRR)
-		out->nrmrr++;
-	else
-		out->nother++;
+		return dmar_add_rmrr(t, off, *slen, out);
+	out->nother++;
 	return 0;
 }
 
@@ -146,6 +176,7 @@ int dmar_parse(const void *dmar, uint32_t avail, struct dmar_info *out)
 		return err;
 	if (len < DMAR_STRUCTS)
 		return -HV_EBADMSG;
+	out->table = t;
 	out->haw = (uint8_t)(t[DMAR_HAW] + 1);
 	out->flags = t[DMAR_FLAGS];
 	for (uint32_t off = DMAR_STRUCTS; off < len; off += slen) {
@@ -154,4 +185,81 @@ int dmar_parse(const void *dmar, uint32_t avail, struct dmar_info *out)
 			return err;
 	}
 	return 0;
+}
+
+/* The bridge's buses below it, through bus->bridge; false without one. */
+static bool dmar_below(const struct dmar_bus *bus, uint16_t seg, uint16_t bdf,
+		       uint8_t *sec, uint8_t *sub)
+{
+	return bus && bus->bridge && bus->bridge(seg, bdf, sec, sub, bus->ctx) == 0;
+}
+
+/* Follows a scope's path (VT-d 8.3.2) to the device it names; false if it cannot. */
+static bool dmar_scope_target(const uint8_t *s, uint16_t seg, const struct dmar_bus *bus,
+			      uint16_t *bdf)
+{
+	unsigned int hops = (s[SCOPE_LEN] - SCOPE_HDR) / SCOPE_PATH_LEN;
+	uint8_t b = s[SCOPE_BUS], sub;
+
+	for (unsigned int i = 0; i < hops; i++) {
+		uint8_t dev = s[SCOPE_HDR + 2 * i], fn = s[SCOPE_HDR + 2 * i + 1];
+
+		if (dev > 31 || fn > 7)
+			return false;
+		*bdf = (uint16_t)(b << 8 | dev << 3 | fn);
+		if (i + 1 < hops && !dmar_below(bus, seg, *bdf, &b, &sub))
+			return false;
+	}
+	return true;
+}
+
+/* One endpoint or bridge scope names (seg, bdf); other types never do. */
+static bool dmar_scope_names(const uint8_t *s, uint16_t seg, uint16_t bdf,
+			     const struct dmar_bus *bus)
+{
+	uint16_t target;
+	uint8_t sec, sub, b = (uint8_t)(bdf >> 8);
+
+	if ((s[SCOPE_TYPE] != DMAR_SCOPE_ENDPOINT && s[SCOPE_TYPE] != DMAR_SCOPE_BRIDGE) ||
+	    !dmar_scope_target(s, seg, bus, &target))
+		return false;
+	if (target == bdf)
+		return true;
+	return s[SCOPE_TYPE] == DMAR_SCOPE_BRIDGE && dmar_below(bus, seg, target, &sec, &sub) &&
+	       b >= sec && b <= sub;
+}
+
+/* Any scope in [off, off + len) of the table names (seg, bdf); lengths were checked. */
+static bool dmar_scopes_name(const uint8_t *t, uint32_t off, uint32_t len, uint16_t seg,
+			     uint16_t bdf, const struct dmar_bus *bus)
+{
+	for (uint32_t end = off + len; off < end; off += t[off + SCOPE_LEN])
+		if (dmar_scope_names(t + off, seg, bdf, bus))
+			return true;
+	return false;
+}
+
+int dmar_unit_for(const struct dmar_info *d, uint16_t seg, uint16_t bdf,
+		  const struct dmar_bus *bus)
+{
+	int all = -1;
+
+	for (unsigned int i = 0; i < d->ndrhd; i++) {
+		const struct dmar_drhd *u = &d->drhd[i];
+
+		if (u->segment != seg)
+			continue;
+		if (u->flags & DMAR_DRHD_INCLUDE_PCI_ALL)
+			all = (int)i;
+		else if (dmar_scopes_name(d->table, u->scope_off, u->scope_len, seg, bdf, bus))
+			return (int)i;
+	}
+	return all;
+}
+
+bool dmar_rmrr_names(const struct dmar_info *d, const struct dmar_rmrr *r, uint16_t seg,
+		     uint16_t bdf, const struct dmar_bus *bus)
+{
+	return r->segment == seg &&
+	       dmar_scopes_name(d->table, r->scope_off, r->scope_len, seg, bdf, bus);
 }

@@ -12,6 +12,7 @@
 
 #include "arch/x86/acpi.h"
 #include "include/abi/hv_errno.h"
+#include "iommu/iommu.h"
 #include "iommu/vtd/dmar.h"
 #include "tests/unit/acpi_fixture.h"
 
@@ -111,6 +112,11 @@ static void test_dmar_parse(void **state)
 	assert_int_equal(d.drhd[1].segment, 0);
 	assert_int_equal(d.drhd[1].scope_len, 0);
 	assert_int_equal(d.nrmrr, 1);
+	assert_int_equal(d.rmrr[0].base, 0x7c000000);
+	assert_int_equal(d.rmrr[0].limit, 0x7c7fffff);
+	assert_int_equal(d.rmrr[0].segment, 0);
+	assert_int_equal(d.rmrr[0].scope_len, 8);
+	assert_ptr_equal(d.table, t.b);
 	assert_int_equal(d.nother, 3);
 }
 
@@ -266,6 +272,137 @@ static void test_dmar_too_many(void **state)
 	assert_int_equal(parse(&t, &d), -HV_E2BIG);
 }
 
+static void test_dmar_rmrr_checks(void **state)
+{
+	static const uint64_t bad[][2] = {
+		{ 0x7c000800, 0x7c7fffff },	/* base not page-aligned */
+		{ 0x7c000000, 0x7c7ffffe },	/* limit + 1 not page-aligned */
+		{ 0x7c800000, 0x7c000fff },	/* ends before it starts */
+	};
+	struct dmar_info d;
+	struct tbuf t;
+
+	for (unsigned i = 0; i < 3; i++) {
+		dmar_head(&t, 38, 0);
+		rmrr(&t, bad[i][0], bad[i][1]);
+		tb_done(&t);
+		assert_int_equal(parse(&t, &d), -HV_ERANGE);
+	}
+	dmar_head(&t, 38, 0);
+	rmrr(&t, 0x1000, 0x1fff);	/* one page */
+	tb_done(&t);
+	assert_int_equal(parse(&t, &d), 0);
+	dmar_head(&t, 38, 0);
+	for (unsigned i = 0; i <= DMAR_MAX_RMRR; i++)
+		rmrr(&t, 0x1000 * (i + 1), 0x1000 * (i + 1) + 0xfff);
+	tb_done(&t);
+	assert_int_equal(parse(&t, &d), -HV_E2BIG);
+}
+
+/* A scope with a two-hop path: bridge (bus, dev1, fn1), then (dev2, fn2) behind it. */
+static void scope2(struct tbuf *t, uint8_t type, uint8_t bus, uint8_t dev1, uint8_t fn1,
+		   uint8_t dev2, uint8_t fn2)
+{
+	tb_u8(t, type);
+	tb_u8(t, 10);
+	tb_u16(t, 0);
+	tb_u8(t, 0);
+	tb_u8(t, bus);
+	tb_u8(t, dev1);
+	tb_u8(t, fn1);
+	tb_u8(t, dev2);
+	tb_u8(t, fn2);
+}
+
+/*
+ * Segment 0: unit 0 names endpoint 00:02.0, the bridge 00:1c.0 (buses 3-4 behind it)
+ * and, through that bridge, endpoint 03:00.1; unit 1 is the catch-all. Segment 1: unit
+ * 2 names 00:02.0 only. An RMRR names 00:14.0.
+ */
+static void dmar_bridged(struct tbuf *t)
+{
+	dmar_head(t, 38, 0);
+	tb_u16(t, 0);
+	tb_u16(t, 16 + 8 + 8 + 10 + 8);
+	tb_u8(t, 0);
+	tb_u8(t, 0);
+	tb_u16(t, 0);
+	tb_u64(t, 0xfed90000);
+	scope(t, DMAR_SCOPE_ENDPOINT, 0, 2, 0);
+	scope(t, DMAR_SCOPE_BRIDGE, 0, 0x1c, 0);
+	scope2(t, DMAR_SCOPE_ENDPOINT, 0, 0x1c, 0, 0, 1);
+	scope(t, 3, 0xf0, 0x1f, 0);	/* an IOAPIC: no DMA scope */
+	drhd(t, DMAR_DRHD_INCLUDE_PCI_ALL, 0, 0xfed91000, 0);
+	drhd(t, 0, 1, 0xfed92000, 1);	/* segment 1: endpoint 00:02.0 */
+	rmrr(t, 0x7c000000, 0x7c7fffff);
+	tb_done(t);
+}
+
+static unsigned bridge_calls;
+
+/* 00:1c.0 is a bridge to buses 3..4; nothing else is. */
+static int fake_bridge(uint16_t seg, uint16_t bdf, uint8_t *sec, uint8_t *sub, void *ctx)
+{
+	bridge_calls++;
+	assert_ptr_equal(ctx, &bridge_calls);
+	if (seg != 0 || bdf != IOMMU_BDF(0, 0x1c, 0))
+		return -HV_ENOENT;
+	*sec = 3;
+	*sub = 4;
+	return 0;
+}
+
+static void test_dmar_unit_for(void **state)
+{
+	const struct dmar_bus bus = { fake_bridge, &bridge_calls };
+	const struct dmar_bus none = { 0, 0 };
+	struct dmar_info d;
+	struct tbuf t;
+
+	dmar_bridged(&t);
+	assert_int_equal(parse(&t, &d), 0);
+	assert_int_equal(dmar_unit_for(&d, 0, IOMMU_BDF(0, 2, 0), &bus), 0);
+	assert_int_equal(dmar_unit_for(&d, 0, IOMMU_BDF(0, 0x1c, 0), &bus), 0);
+	assert_int_equal(dmar_unit_for(&d, 0, IOMMU_BDF(3, 0, 0), &bus), 0);	/* below */
+	assert_int_equal(dmar_unit_for(&d, 0, IOMMU_BDF(4, 7, 3), &bus), 0);
+	assert_int_equal(dmar_unit_for(&d, 0, IOMMU_BDF(5, 0, 0), &bus), 1);	/* catch-all */
+	assert_int_equal(dmar_unit_for(&d, 0, IOMMU_BDF(0, 2, 1), &bus), 1);
+	assert_int_equal(dmar_unit_for(&d, 0, IOMMU_BDF(0xf0, 0x1f, 0), &bus), 1);
+	assert_int_equal(dmar_unit_for(&d, 1, IOMMU_BDF(0, 2, 0), &bus), 2);
+	assert_int_equal(dmar_unit_for(&d, 1, IOMMU_BDF(0, 3, 0), &bus), -1);
+	assert_int_equal(dmar_unit_for(&d, 2, IOMMU_BDF(0, 2, 0), &bus), -1);
+	assert_true(bridge_calls > 0);
+	/* Without bridge access: only one-hop paths, the bridge itself but not below it. */
+	assert_int_equal(dmar_unit_for(&d, 0, IOMMU_BDF(0, 0x1c, 0), &none), 0);
+	assert_int_equal(dmar_unit_for(&d, 0, IOMMU_BDF(3, 0, 0), NULL), 1);
+	assert_int_equal(dmar_unit_for(&d, 0, IOMMU_BDF(3, 0, 1), &none), 1);
+	/* The two-hop endpoint path alone, with the bridge scope made an IOAPIC one. */
+	t.b[DMAR_S0 + 16 + 8] = 3;
+	sdt_fix(t.b);
+	assert_int_equal(parse(&t, &d), 0);
+	assert_int_equal(dmar_unit_for(&d, 0, IOMMU_BDF(3, 0, 1), &bus), 0);
+	assert_int_equal(dmar_unit_for(&d, 0, IOMMU_BDF(3, 0, 0), &bus), 1);
+	/* A path hop naming device 32 names nothing. */
+	t.b[DMAR_S0 + 16 + 6] = 32;
+	sdt_fix(t.b);
+	assert_int_equal(parse(&t, &d), 0);
+	assert_int_equal(dmar_unit_for(&d, 0, IOMMU_BDF(1, 0, 0), &bus), 1); /* not 0x100 */
+}
+
+static void test_dmar_rmrr_names(void **state)
+{
+	const struct dmar_bus bus = { fake_bridge, &bridge_calls };
+	struct dmar_info d;
+	struct tbuf t;
+
+	dmar_bridged(&t);
+	assert_int_equal(parse(&t, &d), 0);
+	assert_int_equal(d.nrmrr, 1);
+	assert_true(dmar_rmrr_names(&d, &d.rmrr[0], 0, IOMMU_BDF(0, 0x14, 0), &bus));
+	assert_false(dmar_rmrr_names(&d, &d.rmrr[0], 0, IOMMU_BDF(0, 0x14, 1), &bus));
+	assert_false(dmar_rmrr_names(&d, &d.rmrr[0], 1, IOMMU_BDF(0, 0x14, 0), &bus));
+}
+
 /* ---- QEMU q35 with -device intel-iommu ---- */
 
 struct real {
@@ -331,6 +468,25 @@ static void test_real_qemu_dmar(void **state)
 	real_close(r);
 }
 
+/* Which unit covers what, on QEMU's table: its scopes list every device it knew of. */
+static void test_real_qemu_units(void **state)
+{
+	static const uint16_t listed[] = { IOMMU_BDF(0, 0, 0), IOMMU_BDF(0, 1, 0),
+					   IOMMU_BDF(0, 2, 0), IOMMU_BDF(0, 0x1f, 0),
+					   IOMMU_BDF(0, 0x1f, 2), IOMMU_BDF(0, 0x1f, 3) };
+	struct real *r = real_open();
+	struct dmar_info d;
+
+	assert_int_equal(dmar_parse(r->t, r->len, &d), 0);
+	for (unsigned i = 0; i < sizeof(listed) / sizeof(listed[0]); i++)
+		assert_int_equal(dmar_unit_for(&d, 0, listed[i], NULL), 0);
+	assert_int_equal(dmar_unit_for(&d, 0, IOMMU_BDF(0, 3, 0), NULL), -1);	/* absent */
+	assert_int_equal(dmar_unit_for(&d, 0, IOMMU_BDF(0, 0x1f, 1), NULL), -1);
+	assert_int_equal(dmar_unit_for(&d, 0, IOMMU_BDF(0xff, 0, 0), NULL), -1); /* IOAPIC */
+	assert_int_equal(dmar_unit_for(&d, 1, IOMMU_BDF(0, 0, 0), NULL), -1);
+	real_close(r);
+}
+
 /* Corrupted copies of the real table, made at run time. */
 static void test_real_qemu_dmar_corrupt(void **state)
 {
@@ -374,6 +530,20 @@ static void test_real_qemu_dmar_corrupt(void **state)
 	sdt_fix(c);
 	assert_int_equal(dmar_parse(c, r->len, &d), -HV_EBADMSG);
 
+	memcpy(c, r->t, r->len);                    /* 00:1f.3 made an IOAPIC scope */
+	c[DMAR_S0 + dlen - 8] = 3;
+	sdt_fix(c);
+	assert_int_equal(dmar_parse(c, r->len, &d), 0);
+	assert_int_equal(dmar_unit_for(&d, 0, IOMMU_BDF(0, 0x1f, 3), NULL), -1);
+	assert_int_equal(dmar_unit_for(&d, 0, IOMMU_BDF(0, 0x1f, 2), NULL), 0);
+
+	memcpy(c, r->t, r->len);                    /* ... and a catch-all unit */
+	c[DMAR_S0 + 4] |= DMAR_DRHD_INCLUDE_PCI_ALL;
+	sdt_fix(c);
+	assert_int_equal(dmar_parse(c, r->len, &d), 0);
+	assert_int_equal(dmar_unit_for(&d, 0, IOMMU_BDF(0, 3, 0), NULL), 0);
+	assert_int_equal(dmar_unit_for(&d, 1, IOMMU_BDF(0, 3, 0), NULL), -1);
+
 	memcpy(c, r->t, r->len);                    /* shrunk in memory: past mapping */
 	fake_phys_replace(&r->f, r->pa, c, r->len - 1);
 	assert_int_equal(acpi_find_table(&r->a, "DMAR", 0, NULL, NULL, NULL), -HV_EBADMSG);
@@ -391,7 +561,11 @@ int main(void)
 		cmocka_unit_test(test_dmar_duplicate_base),
 		cmocka_unit_test(test_dmar_overlap_and_catch_all),
 		cmocka_unit_test(test_dmar_too_many),
+		cmocka_unit_test(test_dmar_rmrr_checks),
+		cmocka_unit_test(test_dmar_unit_for),
+		cmocka_unit_test(test_dmar_rmrr_names),
 		cmocka_unit_test(test_real_qemu_dmar),
+		cmocka_unit_test(test_real_qemu_units),
 		cmocka_unit_test(test_real_qemu_dmar_corrupt),
 	};
 

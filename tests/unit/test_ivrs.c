@@ -120,6 +120,14 @@ static void test_ivrs_parse(void **state)
 	assert_int_equal(IVRS_IVINFO_PA_SIZE(v.ivinfo), 0x30);
 	assert_int_equal(v.nunits, 2);
 	assert_int_equal(v.nivmd, 2);
+	assert_int_equal(v.ivmd[0].type, IVRS_TYPE_IVMD_ALL);
+	assert_int_equal(v.ivmd[0].flags, IVMD_FLAG_UNITY | IVMD_FLAG_IR | IVMD_FLAG_IW);
+	assert_int_equal(v.ivmd[0].first, 0);
+	assert_int_equal(v.ivmd[0].last, 0xffff);
+	assert_int_equal(v.ivmd[0].start, 0x7c000000);
+	assert_int_equal(v.ivmd[0].len, 0x100000);
+	assert_int_equal(v.ivmd[1].type, IVRS_TYPE_IVMD_RANGE);
+	assert_int_equal(v.ivmd[1].last, 0);
 	assert_int_equal(v.units[0].type, 0x40);   /* newest type wins, whatever the order */
 	assert_int_equal(v.units[0].devid, 2);
 	assert_int_equal(v.units[0].bus, 0);
@@ -281,6 +289,151 @@ static void test_ivrs_too_many(void **state)
 	assert_int_equal(parse(&t, &v), -HV_E2BIG);
 }
 
+static void test_ivrs_ivmd(void **state)
+{
+	uint8_t b[32] = { 0x22, 0x1, 32, 0, 0x10, 0, 0x20, 0 };
+	struct ivrs_info v;
+	struct tbuf t;
+
+	put64(b + 16, 0x1000);
+	put64(b + 24, 0x2000);
+	assert_int_equal(ivrs_one(b, 32, &v), 0);            /* range 00:02.0..00:04.0 */
+	assert_int_equal(v.ivmd[0].first, 0x10);
+	assert_int_equal(v.ivmd[0].last, 0x20);
+	b[6] = 0x8;                                          /* range ending before its start */
+	assert_int_equal(ivrs_one(b, 32, &v), -HV_EBADMSG);
+	b[0] = 0x21;                                         /* one device: aux data unused */
+	assert_int_equal(ivrs_one(b, 32, &v), 0);
+	assert_int_equal(v.ivmd[0].last, 0x10);
+	put64(b + 24, ~0ull);                                /* wrapping */
+	assert_int_equal(ivrs_one(b, 32, &v), -HV_EBADMSG);
+	ivrs_head(&t, 0);
+	for (unsigned i = 0; i <= IVRS_MAX_IVMD; i++)
+		ivmd(&t, IVRS_TYPE_IVMD_ALL, 32);
+	tb_done(&t);
+	assert_int_equal(parse(&t, &v), -HV_E2BIG);
+}
+
+/* ---- IVHD device entries ---- */
+
+struct collect {
+	unsigned n;
+	struct ivhd_devs d[16];
+};
+
+static int collect(const struct ivhd_devs *d, void *ctx)
+{
+	struct collect *c = ctx;
+
+	assert_true(c->n < 16);
+	c->d[c->n++] = *d;
+	return 0;
+}
+
+static void check_devs(const struct ivhd_devs *d, uint16_t first, uint16_t last,
+		       bool aliased, uint16_t alias)
+{
+	assert_int_equal(d->first, first);
+	assert_int_equal(d->last, last);
+	assert_int_equal(d->aliased, aliased);
+	if (aliased)
+		assert_int_equal(d->alias, alias);
+}
+
+/* Every entry kind the walk knows, and the ones it skips, in one list. */
+static const uint8_t all_kinds[] = {
+	0x02, 0x08, 0x00, 0x00,                          /* select 00:01.0 */
+	0x03, 0x10, 0x00, 0x00, 0x04, 0x1f, 0x00, 0x00,  /* 00:02.0 .. 00:03.7 */
+	0x42, 0x00, 0x01, 0x00, 0x00, 0xa4, 0x00, 0x00,  /* 01:00.0 as 00:14.4 */
+	0x43, 0x00, 0x02, 0x00, 0x00, 0xf0, 0x00, 0x00,  /* 02:00.0 .. */
+	0x04, 0xff, 0x02, 0x00,                          /* .. 02:1f.7 as 00:1e.0 */
+	0x00, 0x00, 0x00, 0x00,                          /* padding */
+	0x48, 0x00, 0x00, 0xd7, 0x21, 0xa0, 0x00, 0x01,  /* special: IOAPIC 00:14.0 */
+	0x46, 0x00, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00,  /* extended select 03:00.0 */
+	0x47, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00,  /* extended range 04:00.0 .. */
+	0x04, 0x03, 0x04, 0x00,                          /* .. 04:00.3 */
+	0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* a 16-byte entry */
+};
+
+static void test_ivhd_devices(void **state)
+{
+	struct ivrs_ivhd u = { .entries_off = 0, .entries_len = sizeof(all_kinds) };
+	struct collect c = { 0 };
+	uint16_t rid;
+
+	assert_int_equal(ivhd_walk_devices(all_kinds, sizeof(all_kinds), collect, &c), 0);
+	assert_int_equal(c.n, 6);
+	check_devs(&c.d[0], DEVID(0, 1, 0), DEVID(0, 1, 0), false, 0);
+	check_devs(&c.d[1], DEVID(0, 2, 0), DEVID(0, 3, 7), false, 0);
+	check_devs(&c.d[2], DEVID(1, 0, 0), DEVID(1, 0, 0), true, DEVID(0, 0x14, 4));
+	check_devs(&c.d[3], DEVID(2, 0, 0), DEVID(2, 0x1f, 7), true, DEVID(0, 0x1e, 0));
+	check_devs(&c.d[4], DEVID(3, 0, 0), DEVID(3, 0, 0), false, 0);
+	check_devs(&c.d[5], DEVID(4, 0, 0), DEVID(4, 0, 3), false, 0);
+	assert_true(ivhd_covers(all_kinds, &u, DEVID(2, 5, 1), &rid));
+	assert_int_equal(rid, DEVID(0, 0x1e, 0));
+	assert_true(ivhd_covers(all_kinds, &u, DEVID(1, 0, 0), &rid));
+	assert_int_equal(rid, DEVID(0, 0x14, 4));
+	assert_true(ivhd_covers(all_kinds, &u, DEVID(0, 3, 7), &rid));
+	assert_int_equal(rid, DEVID(0, 3, 7));
+	assert_true(ivhd_covers(all_kinds, &u, DEVID(4, 0, 3), &rid));
+	assert_false(ivhd_covers(all_kinds, &u, DEVID(4, 0, 4), &rid));
+	assert_false(ivhd_covers(all_kinds, &u, DEVID(0, 0x14, 0), &rid)); /* special only */
+	assert_false(ivhd_covers(all_kinds, &u, DEVID(1, 0, 1), &rid));
+}
+
+/* "All" (01h) covers every id; a later alias entry overrides it for its device. */
+static void test_ivhd_all_and_override(void **state)
+{
+	static const uint8_t e[] = {
+		0x01, 0x00, 0x00, 0x00,
+		0x42, 0x08, 0x00, 0x00, 0x00, 0x10, 0x00, 0x00,  /* 00:01.0 as 00:02.0 */
+	};
+	struct ivrs_ivhd u = { .entries_off = 0, .entries_len = sizeof(e) };
+	uint16_t rid;
+
+	assert_true(ivhd_covers(e, &u, 0xffff, &rid));
+	assert_int_equal(rid, 0xffff);
+	assert_true(ivhd_covers(e, &u, DEVID(0, 1, 0), &rid));
+	assert_int_equal(rid, DEVID(0, 2, 0));
+	assert_true(ivhd_covers(e, &u, 0, &rid));
+	assert_int_equal(rid, 0);
+}
+
+static int stop_at_second(const struct ivhd_devs *d, void *ctx)
+{
+	return ++*(int *)ctx == 2 ? 42 : 0;
+}
+
+static void test_ivhd_bad_ranges(void **state)
+{
+	static const struct {
+		uint8_t b[16];
+		uint32_t len;
+	} bad[] = {
+		{ { 0x04, 0x10, 0, 0 }, 4 },                           /* end, no start */
+		{ { 0x03, 0x10, 0, 0, 0x03, 0x18, 0, 0 }, 8 },          /* start in a range */
+		{ { 0x03, 0x10, 0, 0, 0x02, 0x18, 0, 0 }, 8 },          /* select in a range */
+		{ { 0x03, 0x10, 0, 0, 0x04, 0x08, 0, 0 }, 8 },          /* end before start */
+		{ { 0x03, 0x10, 0, 0 }, 4 },                           /* range left open */
+		{ { 0x43, 0x10, 0, 0, 0, 0, 0, 0 }, 8 },                /* alias range open */
+		{ { 0x47, 0x10, 0, 0, 0, 0, 0, 0, 0x42, 0, 0, 0 }, 12 },/* cut alias entry */
+	};
+	uint8_t b[96] = { 0x10, 0, 0, 0, 0x18, 0, 0x40, 0, 0, 0, 0xd8, 0xfe };
+	struct ivrs_info v;
+	int calls = 0;
+
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(ivhd_walk_devices(bad[i].b, bad[i].len, NULL, NULL),
+				 -HV_EBADMSG);
+		memcpy(b + 24, bad[i].b, bad[i].len);            /* and inside an IVRS */
+		b[2] = (uint8_t)(24 + bad[i].len);
+		assert_int_equal(ivrs_one(b, b[2], &v), -HV_EBADMSG);
+	}
+	assert_int_equal(ivhd_walk_devices(all_kinds, sizeof(all_kinds), stop_at_second,
+					   &calls), 42);
+	assert_int_equal(calls, 2);
+}
+
 /* ---- QEMU q35 with -device amd-iommu ---- */
 
 struct real {
@@ -336,6 +489,31 @@ static void test_real_qemu_ivrs(void **state)
 	real_close(r);
 }
 
+/* QEMU 7.2 lists each function on bus 0 (select entries) and the IOAPIC (special). */
+static void test_real_qemu_ivhd_devices(void **state)
+{
+	static const uint16_t listed[] = { DEVID(0, 0, 0), DEVID(0, 1, 0), DEVID(0, 2, 0),
+					   DEVID(0, 3, 0), DEVID(0, 0x1f, 0), DEVID(0, 0x1f, 2),
+					   DEVID(0, 0x1f, 3) };
+	struct real *r = real_open();
+	struct collect c = { 0 };
+	struct ivrs_info v;
+	uint16_t rid;
+
+	assert_int_equal(ivrs_parse(r->t, r->len, &v), 0);
+	assert_int_equal(ivhd_walk_devices(r->t + v.units[0].entries_off,
+					   v.units[0].entries_len, collect, &c), 0);
+	assert_int_equal(c.n, 7);
+	for (unsigned i = 0; i < 7; i++) {
+		check_devs(&c.d[i], listed[i], listed[i], false, 0);
+		assert_true(ivhd_covers(r->t, &v.units[0], listed[i], &rid));
+		assert_int_equal(rid, listed[i]);
+	}
+	assert_false(ivhd_covers(r->t, &v.units[0], DEVID(0, 4, 0), &rid));
+	assert_false(ivhd_covers(r->t, &v.units[0], DEVID(0, 0x14, 0), &rid));
+	real_close(r);
+}
+
 /* Corrupted copies of the real table, made at run time. */
 static void test_real_qemu_ivrs_corrupt(void **state)
 {
@@ -373,6 +551,16 @@ static void test_real_qemu_ivrs_corrupt(void **state)
 	sdt_fix(c);
 	assert_int_equal(ivrs_parse(c, r->len + blen, &v), -HV_EEXIST);
 
+	memcpy(c, r->t, r->len);                    /* first select made a range end */
+	c[IVRS_B0 + 24] = 0x04;
+	sdt_fix(c);
+	assert_int_equal(ivrs_parse(c, r->len, &v), -HV_EBADMSG);
+
+	memcpy(c, r->t, r->len);                    /* last select made a range start */
+	c[r->len - 12] = 0x03;
+	sdt_fix(c);
+	assert_int_equal(ivrs_parse(c, r->len, &v), -HV_EBADMSG);
+
 	fake_phys_replace(&r->f, r->pa, c, r->len - 1); /* shrunk in memory */
 	assert_int_equal(acpi_find_table(&r->a, "IVRS", 0, NULL, NULL, NULL), -HV_EBADMSG);
 	free(c);
@@ -388,7 +576,12 @@ int main(void)
 		cmocka_unit_test(test_ivrs_device_entry_lengths),
 		cmocka_unit_test(test_ivrs_duplicates),
 		cmocka_unit_test(test_ivrs_too_many),
+		cmocka_unit_test(test_ivrs_ivmd),
+		cmocka_unit_test(test_ivhd_devices),
+		cmocka_unit_test(test_ivhd_all_and_override),
+		cmocka_unit_test(test_ivhd_bad_ranges),
 		cmocka_unit_test(test_real_qemu_ivrs),
+		cmocka_unit_test(test_real_qemu_ivhd_devices),
 		cmocka_unit_test(test_real_qemu_ivrs_corrupt),
 	};
 
