@@ -151,7 +151,7 @@ fuzz: $(BUILD)/fuzz_manifest
 
 # Every example manifest: the good ones pass hvcheck, the bad ones fail where they say.
 manifests: $(BUILD)/hvcheck
-	@bash tools/check-manifests.sh
+	@bash tools/check-manifests.sh $(BUILD)/hvcheck
 
 scenarios: deps image guests
 	@bash tools/scenarios.sh

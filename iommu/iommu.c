@@ -26,3 +26,12 @@ const struct iommu_ops *iommu_get(void)
 {
 	return iommu;
 }
+
+unsigned int iommu_faults(void)
+{
+	unsigned int n = iommu && iommu->faults ? iommu->faults() : 0;
+
+	if (iommu)
+		pr_info("iommu: %s: %u fault(s) recorded", iommu->name, n);
+	return n;
+}

@@ -71,6 +71,8 @@ extern const struct iommu_ops iommu_amdvi_ops;
 
 /* Finds the IOMMU units described by DMAR and IVRS and logs each; returns the count. */
 unsigned int iommu_discover(const struct acpi *a);
+/* Logs and clears the faults the units recorded (iommu_ops.faults); how many. */
+unsigned int iommu_faults(void);
 /* The driver of the units found (NULL: no IOMMU, DMA isolation unavailable). */
 const struct iommu_ops *iommu_get(void);
 

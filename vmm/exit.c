@@ -8,6 +8,7 @@
 #include "include/abi/startinfo.h"
 #include "vmm/guest.h"
 #include "vmm/log.h"
+#include "vmm/partition_dev.h"
 
 #define VEC_UD		6
 #define VEC_GP		13
@@ -167,13 +168,17 @@ static int handle_io(struct vcpu *v, const struct exit_info *ei)
 {
 	uint64_t mask = ei->io.size == 4 ? 0xffffffffull : (1ull << (8 * ei->io.size)) - 1;
 	struct guest *g = v->guest;
+	uint32_t val = (uint32_t)(v->gpr[GPR_RAX] & mask);
 
 	if (ei->io.string) {
 		/* INS/OUTS would need the guest's linear addresses: refused, cleanly. */
 		inject_gp(v);
 		return 0;
 	}
-	if (ei->io.port == DEBUG_CONSOLE_PORT && ei->io.size == 1) {
+	if (partition_devices_io(g, ei->io.port, ei->io.size, ei->io.in, &val)) {
+		if (ei->io.in)
+			v->gpr[GPR_RAX] = ei->io.size == 4 ? val : (v->gpr[GPR_RAX] & ~mask) | val;
+	} else if (ei->io.port == DEBUG_CONSOLE_PORT && ei->io.size == 1) {
 		char c = (char)v->gpr[GPR_RAX];
 
 		if (!ei->io.in)

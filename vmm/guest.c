@@ -143,6 +143,23 @@ int guest_map_window(struct guest *g, uint64_t gpa, uint64_t hpa, uint64_t size)
 		      PT_R | PT_W, PT_MEM_WB);
 }
 
+bool guest_gpa_used(const struct guest *g, uint64_t gpa, uint64_t size)
+{
+	for (uint64_t a = gpa; a - gpa < size; a += 0x1000) {
+		uint64_t pa;
+
+		if (!pt_lookup(vcpu_vendor->npt_format, &nested_mem, g->mem.npt_root, a, &pa, 0, 0))
+			return true;
+	}
+	return false;
+}
+
+int guest_map_mmio(struct guest *g, uint64_t gpa, uint64_t hpa, uint64_t size)
+{
+	return pt_map(vcpu_vendor->npt_format, &nested_mem, g->mem.npt_root, gpa, hpa, size,
+		      PT_R | PT_W, PT_MEM_UC);
+}
+
 void guest_console_out(struct guest *g, const char *s, uint64_t len)
 {
 	uint64_t flags = spin_lock_irqsave(&g->console_lock);

@@ -122,6 +122,13 @@ void guest_write_bootinfo(uint8_t *mem, uint64_t mem_size, const char *cmdline);
 int guest_map_window(struct guest *g, uint64_t gpa, uint64_t hpa, uint64_t size)
 	__attribute__((warn_unused_result));
 
+/* Whether any page of [gpa, gpa+size) is mapped in g's nested tables. */
+bool guest_gpa_used(const struct guest *g, uint64_t gpa, uint64_t size);
+
+/* The same for a device's registers: uncached, never executable. */
+int guest_map_mmio(struct guest *g, uint64_t gpa, uint64_t hpa, uint64_t size)
+	__attribute__((warn_unused_result));
+
 /* Host pointer to [gpa, gpa+len) of g's memory, or NULL if outside it. */
 void *guest_ptr(const struct guest *g, uint64_t gpa, uint64_t len);
 

@@ -183,6 +183,7 @@ static void run_guests(enum virt_kind vk)
 		if (partitions_from_manifest(&boot, mod))
 			hv_exit(HV_EXIT_BOOT_FAILED);
 		guests_run();
+		(void)iommu_faults();
 		return;
 	}
 	n = guests_create(&boot, vk == VIRT_VMX ? &vmx_ops : &svm_ops);

@@ -433,7 +433,7 @@ static const char *name_problem(const char *s)
 /* ---- partition keys ---- */
 
 enum { PK_ROLE, PK_IMAGE, PK_MEMORY, PK_VCPUS, PK_CPUS, PK_DEVICES, PK_RESTART, PK_CMDLINE,
-       PK_COUNT };
+       PK_IOMMU, PK_COUNT };
 
 static bool part_role(struct parser *p, const struct value *v)
 {
@@ -612,6 +612,17 @@ static bool part_cmdline(struct parser *p, const struct value *v)
 	return true;
 }
 
+static bool part_iommu(struct parser *p, const struct value *v)
+{
+	static const char *const words[] = { "optional", "required" };
+	unsigned int i;
+
+	if (!val_word(p, v, words, 2, "expected required or optional, not '%s'", &i))
+		return false;
+	p->part->iommu_required = i == 1;
+	return true;
+}
+
 static const struct key part_keys[PK_COUNT] = {
 	[PK_ROLE] = { "role", part_role },
 	[PK_IMAGE] = { "image", part_image },
@@ -621,6 +632,7 @@ static const struct key part_keys[PK_COUNT] = {
 	[PK_DEVICES] = { "devices", part_devices },
 	[PK_RESTART] = { "restart", part_restart },
 	[PK_CMDLINE] = { "cmdline", part_cmdline },
+	[PK_IOMMU] = { "iommu", part_iommu },
 };
 
 /* ---- channel keys ---- */
@@ -878,9 +890,12 @@ static void part_finish(struct parser *p)
 	else if (key_good(in, PK_VCPUS) && key_good(in, PK_CPUS) && pt->vcpus > ncpus)
 		errf(p, in->key_line[PK_VCPUS], "vcpus",
 		     "%u vCPUs but cpus lists %u CPUs (one CPU per vCPU)", 0, pt->vcpus, ncpus);
-	if (key_good(in, PK_ROLE) && pt->role == MANIFEST_ROLE_CHILD && key_set(in, PK_DEVICES))
-		errf(p, in->key_line[PK_DEVICES], "devices",
-		     "a child partition owns no devices (it uses channels)", 0, 0, 0);
+	/* A child's devices are isolated by default: without an IOMMU they reach any memory. */
+	if (!key_set(in, PK_IOMMU))
+		pt->iommu_required = pt->role == MANIFEST_ROLE_CHILD && pt->ndevices;
+	else if (key_good(in, PK_IOMMU) && !pt->ndevices && pt->role == MANIFEST_ROLE_CHILD)
+		errf(p, in->key_line[PK_IOMMU], "iommu",
+		     "a child with no devices has no DMA to isolate", 0, 0, 0);
 	if (key_good(in, PK_ROLE) && pt->role == MANIFEST_ROLE_SERVICE)
 		part_finish_service(p);
 	if (p->commit)
@@ -1237,6 +1252,30 @@ static void sort_errors(struct manifest_errors *errs)
 			swap_bytes(&errs->e[j - 1], &errs->e[j], sizeof(errs->e[j]));
 }
 
+static void dup_device(struct parser *p, unsigned int i, unsigned int d, unsigned int j)
+{
+	char txt[8];
+	struct obuf ob;
+
+	ob_init(&ob, txt, sizeof(txt));
+	ob_bdf(&ob, p->m->part[i].devices[d]);
+	errf(p, p->pinfo[i].key_line[PK_DEVICES], "devices",
+	     "%s already belongs to the partition of line %u", txt, p->pinfo[j].line, 0);
+}
+
+/* A device has one owner: the first partition that lists it. */
+static void check_devices(struct parser *p)
+{
+	const struct manifest *m = p->m;
+
+	for (unsigned int i = 1; i < m->npart; i++)
+		for (unsigned int d = 0; d < m->part[i].ndevices; d++)
+			for (unsigned int j = 0; j < i; j++)
+				for (unsigned int e = 0; e < m->part[j].ndevices; e++)
+					if (m->part[j].devices[e] == m->part[i].devices[d])
+						dup_device(p, i, d, j);
+}
+
 static void check_all(struct parser *p)
 {
 	struct manifest *m = p->m;
@@ -1250,6 +1289,7 @@ static void check_all(struct parser *p)
 		check_slices(p, i);
 		check_mac(p, i);
 	}
+	check_devices(p);
 	check_memory(p);
 }
 
@@ -1360,9 +1400,10 @@ static void ob_cpus(struct obuf *ob, uint64_t mask)
 	}
 }
 
+/* The service always says what it owns; a child only when it owns something. */
 static void ob_devices(struct obuf *ob, const struct manifest_partition *pt)
 {
-	if (pt->role != MANIFEST_ROLE_SERVICE)
+	if (pt->role != MANIFEST_ROLE_SERVICE && !pt->ndevices)
 		return;
 	ob_s(ob, " devices=");
 	if (pt->all_devices)
@@ -1372,6 +1413,8 @@ static void ob_devices(struct obuf *ob, const struct manifest_partition *pt)
 			ob_c(ob, ',');
 		ob_bdf(ob, pt->devices[i]);
 	}
+	if (pt->iommu_required)
+		ob_s(ob, " iommu=required");
 }
 
 size_t manifest_format_partition(const struct manifest *m, unsigned int i, char *buf, size_t len)

@@ -11,7 +11,7 @@
 #define MANIFEST_MAX_PARTITIONS	8
 #define MANIFEST_MAX_CHANNELS	16
 #define MANIFEST_MAX_ERRORS	16
-#define MANIFEST_MAX_DEVICES	16		/* PCI functions of the service partition */
+#define MANIFEST_MAX_DEVICES	16		/* PCI functions per partition */
 #define MANIFEST_MAX_CPUS	64		/* CPU numbers 0..63: affinity is a 64-bit mask */
 #define MANIFEST_MAX_VCPUS	8		/* per partition */
 #define MANIFEST_MAX_DISK	255		/* disks are numbered 0..255 by the service partition */
@@ -65,6 +65,8 @@ struct manifest_partition {
 	bool all_devices;			/* service without a devices key: every device */
 	unsigned int ndevices;
 	uint16_t devices[MANIFEST_MAX_DEVICES];	/* PCI bus << 8 | device << 3 | function */
+	/* Refuse to boot without an IOMMU (default: a child that has devices). */
+	bool iommu_required;
 };
 
 struct manifest_channel {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Partitions: built at boot (from the guests= option), set up and run on their CPUs. */
 #include "vmm/partition.h"
+#include "vmm/partition_dev.h"
 
 #include "arch/x86/asm.h"
 #include "arch/x86/cpu.h"
@@ -48,8 +49,10 @@ int partition_vcpu_setup(struct vcpu *v)
 
 	if (ret)
 		return ret;
-	/* The fixed I/O policy until the manifest: the POST port goes straight through. */
+	/* The POST port goes straight through, and the partition's I/O BARs. */
 	vcpu_vendor->io_passthrough(v, POST_PORT, true);
+	if (v->guest->managed)
+		partition_devices_io_policy(v);
 	return 0;
 }
 

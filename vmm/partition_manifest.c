@@ -11,6 +11,7 @@
 #include "vmm/manifest.h"
 #include "vmm/mem.h"
 #include "vmm/partition.h"
+#include "vmm/partition_dev.h"
 #include "vmm/sched.h"
 
 #define PAGE		4096ull
@@ -26,6 +27,8 @@ static struct evtchn_sys evsys;
 static struct spinlock ev_lock;
 /* Each channel's event ports, [c][0] the front end's and [c][1] the back end's. */
 static uint32_t chan_port[MANIFEST_MAX_CHANNELS][2];
+/* Each channel's memory: ring then data, mapped into both ends and their IOMMU domains. */
+static uint64_t chan_hpa[MANIFEST_MAX_CHANNELS];
 
 /* ---- building ---- */
 
@@ -138,6 +141,7 @@ static int create_channel(unsigned int c)
 
 	if (!hpa)
 		return -HV_ENOMEM;
+	chan_hpa[c] = hpa;
 	ret = guest_map_window(fe, gpa, hpa, size);
 	if (!ret)
 		ret = guest_map_window(be, gpa, hpa, size);
@@ -226,6 +230,8 @@ int partitions_from_manifest(const struct boot_info *bi, const struct boot_modul
 		ret = create_partition(bi, i);
 	for (unsigned int c = 0; !ret && c < manifest.nchan; c++)
 		ret = create_channel(c);
+	if (!ret)
+		ret = partition_devices_setup(&manifest, chan_hpa);
 	for (unsigned int i = 0; !ret && i < manifest.npart; i++)
 		partition_write_start_info(partition_get(i), 0);
 	/* Nothing runs yet, so the open notifications (kicks) have no one to wake. */

@@ -414,7 +414,13 @@ static void test_cpus(void **state)
 
 static void test_devices(void **state)
 {
-	expect_error(CHILD("a") "devices = 00:03.0\n", 5, "devices", "child partition owns no");
+	/* Any partition may own devices, each device one partition. */
+	expect_ok(CHILD("a") "devices = 00:03.0\n");
+	expect_error(SERVICE "devices = 00:04.0, 00:03.0\n" CHILD("a") "devices = 00:03.0\n", 10,
+		     "devices", "00:03.0 already belongs to the partition of line 1");
+	expect_error(CHILD("a") "iommu = optional\n", 5, "iommu", "no DMA to isolate");
+	expect_error(CHILD("a") "devices = 00:03.0\niommu = maybe\n", 6, "iommu",
+		     "expected required or optional");
 	expect_error(SERVICE "devices = 00:20.0\n", 5, "devices", "bus:device.function");
 	expect_error(SERVICE "devices = 00:03.8\n", 5, "devices", "bus:device.function");
 	expect_error(SERVICE "devices = 100:03.0\n", 5, "devices", "bus:device.function");
@@ -425,6 +431,20 @@ static void test_devices(void **state)
 	expect_error(SERVICE "devices = 0:1.0,0:2.0,0:3.0,0:4.0,0:5.0,0:6.0,0:7.0,0:8.0,0:9.0,"
 		     "0:a.0,0:b.0,0:c.0,0:d.0,0:e.0,0:f.0,0:10.0,0:11.0\n", 5, "devices",
 		     "more than 16 devices");
+}
+
+/* iommu: required by default for a child with devices, optional for the service. */
+static void test_iommu_default(void **state)
+{
+	assert_int_equal(parse_lim(SERVICE CHILD("a") "devices = 00:03.0\n" CHILD("b")
+				   "devices = 00:05.0\niommu = optional\n", 4, 0), 0);
+	assert_false(m.part[0].iommu_required);
+	assert_true(m.part[0].all_devices);
+	assert_true(m.part[1].iommu_required);
+	assert_false(m.part[1].all_devices);
+	assert_false(m.part[2].iommu_required);
+	assert_int_equal(parse_lim(SERVICE "iommu = required\n", 4, 0), 0);
+	assert_true(m.part[0].iommu_required);
 }
 
 static void test_roles(void **state)
@@ -935,6 +955,7 @@ int main(void)
 		cmocka_unit_test(test_partition_values),
 		cmocka_unit_test(test_cpus),
 		cmocka_unit_test(test_devices),
+		cmocka_unit_test(test_iommu_default),
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_channel_values),
 		cmocka_unit_test(test_channel_ends),
