@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "arch/x86/acpi.h"
+#include "vmm/pt.h"
 
 /* A PCI requester: segment and bus << 8 | device << 3 | function. */
 struct iommu_dev {
@@ -64,6 +65,8 @@ struct iommu_ops {
 							void *ctx), void *ctx);
 	/* Each page of hypervisor memory the unit owns (tables, buffers), for audits. */
 	int (*own_pages)(int (*fn)(uint64_t pa, uint64_t size, void *ctx), void *ctx);
+	/* Each leaf of d's I/O page tables (iova, hpa, size, perm), for audits. */
+	int (*walk)(struct iommu_domain *d, pt_leaf_fn fn, void *ctx);
 };
 
 extern const struct iommu_ops iommu_vtd_ops;

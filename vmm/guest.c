@@ -167,3 +167,8 @@ void guest_console_out(struct guest *g, const char *s, uint64_t len)
 	guest_console(g, s, len);
 	spin_unlock_irqrestore(&g->console_lock, flags);
 }
+
+int guest_walk(const struct guest *g, pt_leaf_fn fn, void *ctx)
+{
+	return pt_walk(vcpu_vendor->npt_format, &nested_mem, g->mem.npt_root, fn, ctx);
+}

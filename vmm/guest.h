@@ -8,6 +8,7 @@
 
 #include "arch/x86/spinlock.h"
 #include "boot/multiboot.h"
+#include "vmm/pt.h"
 #include "vmm/vcpu.h"
 
 #define GUEST_NAME_MAX		32
@@ -121,6 +122,9 @@ void guest_write_bootinfo(uint8_t *mem, uint64_t mem_size, const char *cmdline);
 /* Maps host memory [hpa, hpa+size) at gpa in g's nested tables, read/write, no execute. */
 int guest_map_window(struct guest *g, uint64_t gpa, uint64_t hpa, uint64_t size)
 	__attribute__((warn_unused_result));
+
+/* Each leaf of g's nested tables (gpa, hpa, size, perm), for audits (vmm/pt.h). */
+int guest_walk(const struct guest *g, pt_leaf_fn fn, void *ctx);
 
 /* Whether any page of [gpa, gpa+size) is mapped in g's nested tables. */
 bool guest_gpa_used(const struct guest *g, uint64_t gpa, uint64_t size);

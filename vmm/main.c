@@ -25,6 +25,7 @@
 #include "vmm/selftest.h"
 #include "vmm/exit.h"
 #include "vmm/partition.h"
+#include "vmm/partition_dev.h"
 #include "vmm/vcpu_run.h"
 
 #define FOUR_GIB	0x100000000ull
@@ -184,6 +185,7 @@ static void run_guests(enum virt_kind vk)
 			hv_exit(HV_EXIT_BOOT_FAILED);
 		guests_run();
 		(void)iommu_faults();
+		partition_devices_witness(&boot);
 		return;
 	}
 	n = guests_create(&boot, vk == VIRT_VMX ? &vmx_ops : &svm_ops);

@@ -5,6 +5,8 @@
 #include "include/abi/hv_errno.h"
 #include "include/abi/startinfo.h"
 #include "iommu/iommu.h"
+#include "iommu/witness.h"
+#include "vmm/audit.h"
 #include "vmm/dev_policy.h"
 #include "vmm/exit.h"
 #include "vmm/format.h"
@@ -14,6 +16,7 @@
 
 #define PAGE		0x1000ull
 #define MAX_IO_RANGES	8
+#define MAX_MMIO_RANGES	24
 
 /* One partition's devices; written at boot only, then read (cfg by its vCPUs). */
 struct part_dev {
@@ -22,6 +25,9 @@ struct part_dev {
 	unsigned int ndevs;
 	unsigned int nio;
 	struct { uint16_t base, size; } io[MAX_IO_RANGES];
+	bool listed;	/* its manifest names its devices (not the service's "all") */
+	unsigned int nmmio;
+	struct { uint64_t base, size; } mmio[MAX_MMIO_RANGES];	/* mapped BARs, for the audit */
 };
 
 static struct part_dev pdev[GUEST_MAX];
@@ -50,7 +56,7 @@ static bool overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
 }
 
 /* A memory BAR at its host address: it must not hide RAM or a channel window. */
-static int map_bar(struct guest *g, const struct pci_bar *b, const char *dev)
+static int map_bar(struct guest *g, struct part_dev *d, const struct pci_bar *b, const char *dev)
 {
 	uint64_t base = b->base & ~(PAGE - 1);
 	uint64_t size = ((b->base + b->size + PAGE - 1) & ~(PAGE - 1)) - base;
@@ -64,6 +70,10 @@ static int map_bar(struct guest *g, const struct pci_bar *b, const char *dev)
 	if (b->size < PAGE)
 		pr_warn("partition: %s: %s BAR 0x%llx is smaller than a page: the whole page is "
 			"mapped", g->name, dev, (unsigned long long)b->base);
+	if (d->nmmio == MAX_MMIO_RANGES)
+		return -HV_E2BIG;
+	d->mmio[d->nmmio].base = base;
+	d->mmio[d->nmmio++].size = size;
 	return guest_map_mmio(g, base, base, size);
 }
 
@@ -77,7 +87,7 @@ static int give_bars(struct guest *g, struct part_dev *d, const struct pci_func 
 		if (!b->size)
 			continue;
 		if (b->kind == PCI_BAR_MEM32 || b->kind == PCI_BAR_MEM64)
-			ret = map_bar(g, b, dev);
+			ret = map_bar(g, d, b, dev);
 		else if (b->kind == PCI_BAR_KIND_IO && d->nio < MAX_IO_RANGES && b->size <= 0x100)
 			d->io[d->nio++] = (typeof(d->io[0])){ (uint16_t)b->base, (uint16_t)b->size };
 		else if (b->kind == PCI_BAR_KIND_IO)
@@ -233,8 +243,10 @@ int partition_devices_setup(const struct manifest *m, const uint64_t *chan_hpa)
 		       ret == -HV_ENOENT ? "is not on the PCI bus" : "is a bridge (not assignable)");
 		return ret;
 	}
-	for (unsigned int i = 0; i < m->npart; i++)
+	for (unsigned int i = 0; i < m->npart; i++) {
 		pci_cfg_init(&pdev[i].cfg, &real_cfg);
+		pdev[i].listed = m->part[i].ndevices && !m->part[i].all_devices;
+	}
 	for (unsigned int k = 0; k < n; k++)
 		if ((ret = assign(m, pci_func_at(k))))
 			return ret;
@@ -260,4 +272,143 @@ bool partition_devices_io(struct guest *g, uint16_t port, unsigned int size, boo
 	else
 		pci_cfg_out(&pdev[g->id].cfg, port, size, *val);
 	return true;
+}
+
+/* ---- the isolation audit: every mapping a partition has is one the manifest grants ---- */
+
+extern char _image_start[], _image_end[];
+
+static struct audit_map amap[GUEST_MAX];
+
+/* What partition i may see: its RAM, its channels, and (nested only) its BARs. */
+static int grants(const struct manifest *m, const uint64_t *chan_hpa, unsigned int i,
+		  bool mmio, struct audit_map *a)
+{
+	const struct guest *g = partition_get(i);
+	int ret = audit_grant(a, 0, g->mem_hpa, g->mem.size, AUDIT_RAM);
+
+	for (unsigned int c = 0; !ret && c < m->nchan; c++)
+		if (m->chan[c].frontend == i || m->chan[c].backend == i)
+			ret = audit_grant(a, HV_CHANNEL_BASE_GPA + c * HV_CHANNEL_STRIDE,
+					  chan_hpa[c], m->chan[c].ring + m->chan[c].data,
+					  AUDIT_CHANNEL);
+	for (unsigned int k = 0; !ret && mmio && k < pdev[i].nmmio; k++)
+		ret = audit_grant(a, pdev[i].mmio[k].base, pdev[i].mmio[k].base,
+				  pdev[i].mmio[k].size, AUDIT_MMIO);
+	return ret;
+}
+
+/* Host memory no partition may reach: found in a grant of any partition, counted. */
+static unsigned int forbidden_in_grants(uint64_t base, uint64_t size, unsigned int npart,
+					unsigned int except)
+{
+	unsigned int hits = 0;
+
+	for (unsigned int i = 0; i < npart; i++)
+		hits += i != except && audit_hits(&amap[i], base, size, ~0u);
+	return hits;
+}
+
+static int count_iommu_page(uint64_t pa, uint64_t size, void *ctx)
+{
+	*(unsigned int *)ctx += forbidden_in_grants(pa, size, GUEST_MAX, GUEST_MAX);
+	return 0;
+}
+
+/* The hypervisor image, the IOMMU's tables and another partition's RAM: in no grant. */
+static unsigned int forbidden_hits(const struct manifest *m)
+{
+	uint64_t img = (uintptr_t)_image_start, img_size = (uintptr_t)_image_end - img;
+	unsigned int hits = forbidden_in_grants(img, img_size, m->npart, GUEST_MAX);
+	const struct iommu_ops *ops = iommu_get();
+
+	for (unsigned int i = 0; i < m->npart; i++) {
+		const struct guest *g = partition_get(i);
+
+		hits += forbidden_in_grants(g->mem_hpa, g->mem.size, m->npart, i);
+	}
+	if (ops)
+		(void)ops->own_pages(count_iommu_page, &hits);
+	return hits;
+}
+
+/* One table (nested or IOMMU) of partition i against its grants; its bad leaves. */
+static uint64_t audit_table(const char *what, unsigned int i, struct audit_map *a, int walked)
+{
+	const struct guest *g = partition_get(i);
+
+	if (walked)
+		a->bad++;	/* a walk that failed proves nothing */
+	pr_info("audit: %s %s leaves=%llu outside its grants=%llu", g->name, what,
+		(unsigned long long)a->leaves, (unsigned long long)a->bad);
+	if (a->bad)
+		pr_err("audit: %s %s maps gpa 0x%llx to hpa 0x%llx: not granted", g->name, what,
+		       (unsigned long long)a->first_bad_gpa, (unsigned long long)a->first_bad_hpa);
+	return a->bad;
+}
+
+/* The audit's own test (option audit_inject): a hypervisor page the audit must find. */
+#define INJECT_GPA	0xbff00000ull
+
+static void inject(void)
+{
+	struct guest *g = partition_get(0);
+	uint64_t page = (uintptr_t)_image_start;
+
+	if (!guest_map_window(g, INJECT_GPA, page, PAGE))
+		pr_warn("audit: test: hypervisor page 0x%llx mapped into %s at gpa 0x%llx",
+			(unsigned long long)page, g->name, INJECT_GPA);
+}
+
+int partition_audit(const struct manifest *m, const uint64_t *chan_hpa, bool test)
+{
+	const struct iommu_ops *ops = iommu_get();
+	uint64_t bad = 0;
+	unsigned int hits;
+
+	if (test)
+		inject();
+
+	for (unsigned int i = 0; i < m->npart; i++) {
+		struct audit_map dom = { 0 };
+
+		amap[i] = (struct audit_map){ 0 };
+		if (grants(m, chan_hpa, i, true, &amap[i]) || grants(m, chan_hpa, i, false, &dom))
+			return -HV_E2BIG;
+		bad += audit_table("nested", i, &amap[i],
+				   guest_walk(partition_get(i), audit_leaf, &amap[i]));
+		if (ops)
+			bad += audit_table("iommu", i, &dom, ops->walk(&pdev[i].dom, audit_leaf, &dom));
+	}
+	hits = forbidden_hits(m);
+	if (bad || hits) {
+		pr_err("audit: isolation policy violated: %llu mappings outside the grants, %u "
+		       "forbidden ranges granted: nothing started", (unsigned long long)bad, hits);
+		return -HV_EFAULT;
+	}
+	pr_info("audit: isolation holds: %u partitions, every nested%s mapping granted by the "
+		"manifest; hypervisor image, IOMMU tables and other partitions' RAM in none",
+		m->npart, ops ? " and IOMMU" : "");
+	return 0;
+}
+
+/* edu's 28-bit DMA mask: nothing a test device can reach lies above. */
+#define WITNESS_LIMIT	(256ull << 20)
+
+void partition_devices_witness(const struct boot_info *bi)
+{
+	struct dma_witness_range r[GUEST_MAX];
+	unsigned int n = partition_count();
+	char hex[40];
+
+	if (!boot_cmdline_get(bi, "dma_witness", hex, sizeof(hex)))
+		return;
+	for (unsigned int i = 0; i < n; i++) {
+		const struct guest *g = partition_get(i);
+
+		r[i] = (struct dma_witness_range){ g->mem_hpa, g->mem.size, g->name,
+						   pdev[i].listed };
+	}
+	if (dma_witness_scan(hex, WITNESS_LIMIT, r, n) < 0)
+		pr_err("dma-witness: dma_witness= wants 32 hex digits, not '%s'", hex);
 }

@@ -22,11 +22,29 @@
 int partition_devices_setup(const struct manifest *m, const uint64_t *chan_hpa)
 	__attribute__((warn_unused_result));
 
+/*
+ * After partition_devices_setup: walks every partition's nested tables and IOMMU
+ * domain and checks each leaf against what the manifest grants it (its RAM, its
+ * channels, its BARs), and that no grant holds the hypervisor image, the IOMMU's
+ * tables or another partition's RAM. 0, or -HV_EFAULT (logged) on any violation.
+ * test (boot option audit_inject): first maps a hypervisor page into partition 0, which
+ * the audit must then refuse.
+ */
+int partition_audit(const struct manifest *m, const uint64_t *chan_hpa, bool test)
+	__attribute__((warn_unused_result));
+
 /* v's direct access to its partition's I/O BARs (at vCPU setup). */
 void partition_devices_io_policy(struct vcpu *v);
 
 /* An IN/OUT of g at port: true if it was the filtered PCI configuration space. */
 bool partition_devices_io(struct guest *g, uint16_t port, unsigned int size, bool in,
 			  uint32_t *val);
+
+/*
+ * Option dma_witness=HEX (tests): once every partition has ended, scans host RAM below
+ * 256 MiB for the 16-byte magic HEX (iommu/witness.h). Copies in the memory of a
+ * partition whose manifest lists its devices are its own; any other is logged.
+ */
+void partition_devices_witness(const struct boot_info *bi);
 
 #endif

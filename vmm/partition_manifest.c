@@ -232,6 +232,8 @@ int partitions_from_manifest(const struct boot_info *bi, const struct boot_modul
 		ret = create_channel(c);
 	if (!ret)
 		ret = partition_devices_setup(&manifest, chan_hpa);
+	if (!ret)
+		ret = partition_audit(&manifest, chan_hpa, boot_cmdline_has(bi, "audit_inject"));
 	for (unsigned int i = 0; !ret && i < manifest.npart; i++)
 		partition_write_start_info(partition_get(i), 0);
 	/* Nothing runs yet, so the open notifications (kicks) have no one to wake. */

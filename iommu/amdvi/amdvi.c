@@ -492,6 +492,11 @@ static int amdvi_own_table(uint64_t table, int level,
 	return ret;
 }
 
+static int amdvi_walk(struct iommu_domain *d, pt_leaf_fn fn, void *ctx)
+{
+	return pt_walk(&pt_format_amdvi, &amdvi_mem, d->root, fn, ctx);
+}
+
 static int amdvi_own_pages(int (*fn)(uint64_t pa, uint64_t size, void *ctx), void *ctx)
 {
 	int ret = 0;
@@ -518,4 +523,5 @@ const struct iommu_ops iommu_amdvi_ops = {
 	.faults = amdvi_faults,
 	.reserved = amdvi_reserved,
 	.own_pages = amdvi_own_pages,
+	.walk = amdvi_walk,
 };

@@ -499,6 +499,11 @@ static int vtd_own_tables(uint64_t table, int level,
 }
 
 /* Root tables with the context tables they link, then each domain's tables. */
+static int vtd_walk(struct iommu_domain *d, pt_leaf_fn fn, void *ctx)
+{
+	return pt_walk(&vtd.fmt, &vtd_mem, d->root, fn, ctx);
+}
+
 static int vtd_own_pages(int (*fn)(uint64_t pa, uint64_t size, void *ctx), void *ctx)
 {
 	int ret = 0;
@@ -530,4 +535,5 @@ const struct iommu_ops iommu_vtd_ops = {
 	.faults = vtd_faults,
 	.reserved = vtd_reserved,
 	.own_pages = vtd_own_pages,
+	.walk = vtd_walk,
 };
