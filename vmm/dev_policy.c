@@ -21,7 +21,8 @@ int dev_policy_owner(const struct manifest *m, const struct pci_func *f)
 		return owner;
 	if (m->service < 0 || !m->part[m->service].all_devices)
 		return DEV_OWNER_NONE;
-	if (f->header != PCI_HEADER_NORMAL || (f->class_code >> 8) == PCI_CLASS_IOMMU)
+	if (f->header != PCI_HEADER_NORMAL || (f->class_code >> 16) == PCI_CLASS_BRIDGE ||
+	    (f->class_code >> 8) == PCI_CLASS_IOMMU)
 		return DEV_OWNER_NONE;
 	return m->service;
 }

@@ -6,7 +6,9 @@
 #include "arch/x86/pci.h"
 #include "vmm/manifest.h"
 
-/* PCI Code and ID Assignment 1.x: base class 08h (system peripheral), subclass 06h. */
+/* PCI Code and ID Assignment 1.x: base class 06h (bridges: host, ISA, PCI-to-PCI and
+ * others; their registers steer the chipset), and base 08h subclass 06h (the IOMMU). */
+#define PCI_CLASS_BRIDGE	0x06u
 #define PCI_CLASS_IOMMU		0x0806u
 
 #define DEV_OWNER_NONE		(-1)
@@ -14,7 +16,8 @@
 /*
  * The partition (manifest index) that owns f: the one whose devices list names it;
  * else the service partition when it takes every remaining device (no devices key),
- * unless f is a bridge or an IOMMU (those stay with the hypervisor); else
+ * unless f is a bridge of any kind (type 1 header or class 06h: the host bridge's
+ * registers steer the chipset) or an IOMMU (those stay with the hypervisor); else
  * DEV_OWNER_NONE: nobody, its DMA blocked.
  */
 int dev_policy_owner(const struct manifest *m, const struct pci_func *f);

@@ -31,7 +31,7 @@
 #define RESTART_DELAY_MS	50u
 #define RESTART_DELAY_SHIFT_MAX	3u	/* 50, 100, 200, then 400 ms each */
 
-/* v->up_req (bool in struct vcpu): a bring-up asked for, or being carried out. */
+/* v->up_req (struct vcpu): no bring-up, one asked for, or one being carried out. */
 #define UP_NONE		0
 #define UP_ASKED	1
 #define UP_BUSY		2

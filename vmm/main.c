@@ -179,6 +179,12 @@ static void run_guests(enum virt_kind vk)
 	const struct boot_module *mod = partition_find_module(&boot, "manifest");
 	int n;
 
+	/* The self-test leaves the IOMMU on with its own domains: no partitions after it. */
+	if (boot_cmdline_has(&boot, "iommu_selftest")) {
+		pr_info("hv: iommu_selftest ran: partitions are not started");
+		return;
+	}
+
 	if (mod) {
 		vcpu_vendor = vk == VIRT_VMX ? &vmx_ops : &svm_ops;
 		if (partitions_from_manifest(&boot, mod))

@@ -855,7 +855,7 @@ static void chan_begin(struct parser *p, const char *name)
 	p->chan->sector_last = MANIFEST_SECTORS_ALL;
 }
 
-/* Only one partition owns the devices and serves the others. */
+/* Only one service partition: it takes the devices nobody names and serves the others. */
 static void part_finish_service(struct parser *p)
 {
 	struct manifest_partition *pt = p->part;

@@ -38,7 +38,7 @@ struct pci_cfg_hw {
 	void *ctx;
 };
 
-#define PCI_CFG_MAX_DEVS	8
+#define PCI_CFG_MAX_DEVS	16	/* MANIFEST_MAX_DEVICES */
 #define PCI_CFG_SLOTS		(PCI_NBARS + 1)	/* BAR0-5 and the ROM */
 
 struct pci_cfg_dev {

@@ -142,9 +142,10 @@ struct vcpu {
 	/* Scheduler private (vmm/sched.c): counted as blocked with nothing to wake it. */
 	bool sched_asleep;
 	/*
-	 * A secondary vCPU's bring-up (HC_VCPU_UP, vmm/lifecycle.c): up_req (UP_*) is set under the
-	 * life-cycle lock by vCPU 0 and taken by v's own CPU, which sets it up to start at
-	 * up_rip with up_arg. queued: v has its place in its CPU's scheduler queue.
+	 * A secondary vCPU's bring-up (HC_VCPU_UP, vmm/lifecycle.c): up_req (UP_*) is set
+	 * under the life-cycle lock by any vCPU of its partition and taken by v's own CPU,
+	 * which sets v up to start at up_rip with up_arg. queued: v has its place in its
+	 * CPU's scheduler queue.
 	 */
 	uint8_t up_req;
 	bool queued;

@@ -498,12 +498,12 @@ static int vtd_own_tables(uint64_t table, int level,
 	return ret;
 }
 
-/* Root tables with the context tables they link, then each domain's tables. */
 static int vtd_walk(struct iommu_domain *d, pt_leaf_fn fn, void *ctx)
 {
 	return pt_walk(&vtd.fmt, &vtd_mem, d->root, fn, ctx);
 }
 
+/* Root tables with the context tables they link, then each domain's tables. */
 static int vtd_own_pages(int (*fn)(uint64_t pa, uint64_t size, void *ctx), void *ctx)
 {
 	int ret = 0;

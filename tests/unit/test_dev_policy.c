@@ -43,6 +43,12 @@ static void test_service_takes_the_rest(void **state)
 	assert_int_equal(dev_policy_owner(&m, &nic), 0);
 	assert_int_equal(dev_policy_owner(&m, &bridge), DEV_OWNER_NONE);
 	assert_int_equal(dev_policy_owner(&m, &iommu), DEV_OWNER_NONE);
+	/* Host and ISA bridges have type 0 headers but steer the chipset: nobody's. */
+	struct pci_func host = fn(PCI_BDF(0, 0, 0), PCI_HEADER_NORMAL, 0x060000);
+	struct pci_func isa = fn(PCI_BDF(0, 0x1f, 0), PCI_HEADER_NORMAL, 0x060100);
+
+	assert_int_equal(dev_policy_owner(&m, &host), DEV_OWNER_NONE);
+	assert_int_equal(dev_policy_owner(&m, &isa), DEV_OWNER_NONE);
 }
 
 /* A service with a devices list takes only those; the rest belong to nobody. */
