@@ -5,6 +5,7 @@
 #include "include/abi/evtchn.h"
 #include "include/abi/hypercall.h"
 #include "include/abi/startinfo.h"
+#include "iommu/iommu.h"
 #include "vmm/evtchn.h"
 #include "vmm/exit.h"
 #include "vmm/log.h"
@@ -124,6 +125,7 @@ static void publish_channel(struct hv_start_info *si, unsigned int c, bool backe
 	sc->ring_size = mc->ring;
 	sc->data_gpa = gpa + mc->ring;
 	sc->data_size = mc->data;
+	si->chan_dma[si->nchannels - 1] = iommu_get() ? gpa : chan_hpa[c];
 }
 
 /*
@@ -168,6 +170,8 @@ static void write_start_header(struct hv_start_info *si, const struct guest *g)
 	si->mem_size = g->mem.size;
 	si->evtchn_page_gpa = EVTCHN_PAGE_GPA;
 	si->nvcpus = g->nvcpus;
+	si->dma_flags = iommu_get() ? HV_DMA_IOMMU : 0;
+	si->ram_dma = iommu_get() ? 0 : g->mem_hpa;
 }
 
 /* Into memory that is all zeroes (a new partition, or one being restarted). */

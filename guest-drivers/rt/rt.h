@@ -106,6 +106,13 @@ const struct hv_start_info *rt_start_info(void);
 const struct hv_start_channel *rt_channel(uint32_t i);
 /* The valid channel with this name, or NULL. */
 const struct hv_start_channel *rt_channel_find(const char *name);
+/*
+ * The address a device this partition owns must use to reach p (its RAM or a channel
+ * window): p itself behind an IOMMU, the host-physical address without one
+ * (hv_start_info.ram_dma, chan_dma). RT_DMA_NONE for anything else.
+ */
+#define RT_DMA_NONE	(~0ull)
+uint64_t rt_dma_addr(const void *p);
 
 /* Where a channel's regions are: guest-physical = virtual under entry.S's map. */
 static inline void *rt_channel_ring(const struct hv_start_channel *c)
@@ -302,6 +309,24 @@ static inline uint32_t rt_inl(uint16_t port)
 static inline void rt_outb(uint16_t port, uint8_t v)
 {
 	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint16_t rt_inw(uint16_t port)
+{
+	uint16_t v;
+
+	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void rt_outw(uint16_t port, uint16_t v)
+{
+	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline void rt_outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
 }
 
 static inline uint64_t rt_read_cr0(void)

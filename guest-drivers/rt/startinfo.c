@@ -177,3 +177,20 @@ bool rt_cmdline_u64(const char *key, uint64_t *val)
 	}
 	return false;
 }
+
+uint64_t rt_dma_addr(const void *p)
+{
+	uintptr_t a = (uintptr_t)p;
+
+	if (!have_info)
+		return a;	/* no start info: nothing says otherwise */
+	if (a < info.mem_size)
+		return info.ram_dma + a;
+	for (uint32_t i = 0; i < info.nchannels; i++) {
+		const struct hv_start_channel *c = rt_channel(i);
+
+		if (c && a >= c->ring_gpa && a - c->ring_gpa < c->ring_size + c->data_size)
+			return info.chan_dma[i] + (a - c->ring_gpa);
+	}
+	return RT_DMA_NONE;
+}

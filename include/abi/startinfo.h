@@ -25,6 +25,9 @@
 #define HV_CHANNEL_BASE_GPA	0xc0000000ull
 #define HV_CHANNEL_STRIDE	0x4000000ull	/* 64 MiB: the largest ring + data */
 
+/* hv_start_info.dma_flags */
+#define HV_DMA_IOMMU		(1u << 0)	/* DMA is translated: DMA addresses = guest-physical */
+
 enum hv_role {
 	HV_ROLE_CHILD = 0,
 	HV_ROLE_SERVICE = 1,
@@ -63,12 +66,20 @@ struct hv_start_info {
 	struct hv_start_channel chan[HV_START_MAX_CHANNELS];
 	/* Appended in the same version: older readers ignore it. */
 	uint32_t restarts;	/* times this partition was started again: 0 on its first run */
-	uint32_t rsvd_0x554;
+	uint32_t dma_flags;	/* HV_DMA_* */
+	/*
+	 * Where the partition's memory is for the DMA of devices it owns. With an IOMMU
+	 * (HV_DMA_IOMMU) these are its guest-physical addresses, translated by its domain;
+	 * without one they are host-physical, and its drivers must use them instead.
+	 */
+	uint64_t ram_dma;				/* guest-physical 0 */
+	uint64_t chan_dma[HV_START_MAX_CHANNELS];	/* chan[i].ring_gpa (data follows) */
 };
 _Static_assert(__builtin_offsetof(struct hv_start_info, chan) == 80, "start-info layout");
 _Static_assert(__builtin_offsetof(struct hv_start_info, restarts) == 80 + 16 * 80,
 	       "restarts after the channels");
-_Static_assert(sizeof(struct hv_start_info) == 80 + 16 * 80 + 8, "start-info layout");
+_Static_assert(__builtin_offsetof(struct hv_start_info, ram_dma) == 0x558, "ram_dma");
+_Static_assert(sizeof(struct hv_start_info) == 0x558 + 8 + 16 * 8, "start-info layout");
 _Static_assert(sizeof(struct hv_start_info) <= 4096, "start info fits its page");
 
 #endif
