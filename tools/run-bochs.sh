@@ -3,7 +3,7 @@
 # Boot a GRUB ISO of the hypervisor under Bochs 2.7, headless, and return its status.
 #
 # usage: tools/run-bochs.sh --iso F [--cpu MODEL] [--smp N] [--mem MiB] [--ips N]
-#          [--log FILE] [--timeout S] [--stop-on REGEX] [--dry-run]
+#          [--disk FILE] [--log FILE] [--timeout S] [--stop-on REGEX] [--dry-run]
 #
 #   --iso F          GRUB ISO (tools/mkiso.sh) on the first IDE channel, booted as a CD
 #   --cpu MODEL      corei7_skylake_x (default: VMX + EPT + VPID + unrestricted guest +
@@ -13,6 +13,8 @@
 #   --ips N          emulated instructions per emulated second (default 4000000). With
 #                    `clock: sync=none` time is counted in instructions, so a lower value
 #                    makes the BIOS's waits shorter; the TSC still ticks once per instruction.
+#   --disk FILE      a raw (flat) disk image on the second IDE channel's master (ata1-master,
+#                    ports 0x170/0x376), written in place; its size must be a multiple of 512
 #   --log FILE       serial (COM1) log (default: a temp file, printed on stdout at the end);
 #                    Bochs's own log (and port 0xe9 output) goes next to it, FILE.bochs.log
 #                    for FILE.log, with the generated bochsrc at its top
@@ -35,7 +37,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib-run.sh
 . "$here/lib-run.sh"
 
-iso='' cpu=corei7_skylake_x smp=1 mem=256 ips=4000000 log='' timeout=0 stop='' dry=0
+iso='' disk='' cpu=corei7_skylake_x smp=1 mem=256 ips=4000000 log='' timeout=0 stop='' dry=0
 
 need() { [[ $# -ge 2 ]] || run_die "option $1 needs a value"; }
 while [[ $# -gt 0 ]]; do
@@ -45,6 +47,7 @@ while [[ $# -gt 0 ]]; do
 	--smp) need "$@"; smp=$2; shift 2 ;;
 	--mem) need "$@"; mem=$2; shift 2 ;;
 	--ips) need "$@"; ips=$2; shift 2 ;;
+	--disk) need "$@"; disk=$2; shift 2 ;;
 	--log) need "$@"; log=$2; shift 2 ;;
 	--timeout) need "$@"; timeout=$2; shift 2 ;;
 	--stop-on) need "$@"; stop=$2; shift 2 ;;
@@ -61,6 +64,10 @@ done
 [[ $mem =~ ^[1-9][0-9]*$ ]] || run_die "--mem wants MiB, not '$mem'"
 [[ $ips =~ ^[1-9][0-9]*$ ]] || run_die "--ips wants a positive number, not '$ips'"
 [[ $timeout =~ ^[0-9]+$ ]] || run_die "--timeout wants seconds, not '$timeout'"
+if [[ -n $disk ]]; then
+	[[ -f $disk ]] || run_die "no such disk image: $disk"
+	(($(stat -c %s "$disk") % 512 == 0)) || run_die "disk image size is not a multiple of 512: $disk"
+fi
 command -v bochs >/dev/null || run_die "bochs not found (run tools/deps.sh)"
 
 find_rom() {
@@ -81,7 +88,8 @@ fi
 mkdir -p "$(dirname "$log")"
 log=$(cd "$(dirname "$log")" && pwd)/$(basename "$log")
 iso=$(cd "$(dirname "$iso")" && pwd)/$(basename "$iso")
-[[ $log != *[,\"]* && $iso != *[,\"]* ]] || run_die "paths must not contain ',' or '\"'"
+[[ -z $disk ]] || disk=$(cd "$(dirname "$disk")" && pwd)/$(basename "$disk")
+[[ $log != *[,\"]* && $iso != *[,\"]* && $disk != *[,\"]* ]] || run_die "paths must not contain ',' or '\"'"
 emulog=$(run_emu_log "$log" bochs)
 
 # sound/speaker: the default ALSA mixer thread aborts ("buffer overflow detected") on a
@@ -105,6 +113,11 @@ panic: action=fatal
 error: action=report
 info: action=ignore
 debug: action=ignore
+RC
+# The disk on its own channel, so the CD's channel never holds a second device.
+[[ -z $disk ]] || cat >>"$tmp/bochsrc" <<RC
+ata1: enabled=1, ioaddr1=0x170, ioaddr2=0x370, irq=15
+ata1-master: type=disk, path="$disk", mode=flat
 RC
 echo c >"$tmp/cmds"
 ((dry)) && { cat "$tmp/bochsrc"; exit 0; }

@@ -8,6 +8,8 @@
 #        tools/scenarios.sh --table            print the scenario table (Markdown)
 # environment: JOBS (parallel runs, default 2), HV (default build/hv.elf),
 #              HV32 (default build/hv32.elf, for BOOT=kernel scenarios)
+# A Bochs scenario may also set DISK=PATH (usually made by its prepare, under $OUT): a raw
+# disk image attached as ata1-master (tools/run-bochs.sh --disk).
 #
 # Per scenario, build/scenarios/NAME/ keeps serial.log (COM1, CRs removed), the
 # emulator's own log (serial.qemu.log or serial.bochs.log), run.txt (command, exit status,
@@ -150,6 +152,7 @@ done
 run_one() {
 	local n=$1 start rc
 	start=${EPOCHREALTIME/[.,]/}
+	DISK=''
 	scn_load "$n" >/dev/null
 	SCN_FAILFILE=$OUT/failures.txt
 	: >"$SCN_FAILFILE"
@@ -173,6 +176,7 @@ run_one() {
 	bochs/iso)
 		cmd=(bash "$ROOT/tools/run-bochs.sh" --iso "$BASE/.iso/${iso_of[$n]}.iso" --cpu "$CPU")
 		[[ -z $IPS ]] || cmd+=(--ips "$IPS")
+		[[ -z $DISK ]] || cmd+=(--disk "$DISK")
 		;;
 	esac
 	cmd+=(--smp "$SMP" --mem "$MEM" --log "$LOG" --timeout "$TIMEOUT")

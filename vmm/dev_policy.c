@@ -46,7 +46,8 @@ int dev_policy_check(const struct manifest *m, const struct pci_func *funcs, uns
 			*bdf = m->part[i].devices[d];
 			if (!f)
 				return -HV_ENOENT;
-			if (f->header != PCI_HEADER_NORMAL)
+			if (f->header != PCI_HEADER_NORMAL || (f->class_code >> 16) == PCI_CLASS_BRIDGE ||
+			    (f->class_code >> 8) == PCI_CLASS_IOMMU)
 				return -HV_EINVAL;
 		}
 	}

@@ -24,7 +24,8 @@ int dev_policy_owner(const struct manifest *m, const struct pci_func *f);
 
 /*
  * The first device a manifest names that the scan did not find (funcs[0..n)), as
- * *part and *bdf: -HV_ENOENT; or one that is a bridge: -HV_EINVAL; else 0.
+ * *part and *bdf: -HV_ENOENT; or one that stays with the hypervisor (a bridge of any
+ * kind, an IOMMU): -HV_EINVAL; else 0.
  */
 int dev_policy_check(const struct manifest *m, const struct pci_func *funcs, unsigned int n,
 		     unsigned int *part, uint16_t *bdf) __attribute__((warn_unused_result));

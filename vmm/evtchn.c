@@ -170,6 +170,22 @@ int evtchn_create(struct evtchn_sys *s, uint64_t part, uint64_t nvcpus)
 	return 0;
 }
 
+int evtchn_bind_source(struct evtchn_sys *s, uint64_t part, uint32_t first, uint32_t last,
+		       uint32_t vcpu)
+{
+	struct evtchn_table *t = evtchn_table(s, part);
+
+	if (!t || vcpu >= t->nvcpus || first > last || last >= EVTCHN_PORTS)
+		return -HV_EINVAL;
+	for (uint32_t p = first; p <= last; p++) {
+		if (evtchn_port_get(t, p).state == EVTCHN_STATE_FREE) {
+			evtchn_bind_virq(t, p, vcpu);
+			return (int)p;
+		}
+	}
+	return -HV_E2BIG;
+}
+
 /* The lowest free channel port of t, or EVTCHN_PORT_NONE. */
 static uint32_t evtchn_free_port(const struct evtchn_table *t)
 {

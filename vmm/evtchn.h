@@ -88,6 +88,10 @@ void evtchn_init(struct evtchn_sys *s);
  * ports to CHANNEL / PEER_DOWN and notify them (the peers' events are in *k).
  */
 int evtchn_create(struct evtchn_sys *s, uint64_t part, uint64_t nvcpus) EVTCHN_WUR;
+/* A free port of part in [first, last] bound to a hypervisor source (receive only) that
+ * notifies vcpu: the port, or -HV_E2BIG (none free), -HV_EINVAL. */
+int evtchn_bind_source(struct evtchn_sys *s, uint64_t part, uint32_t first, uint32_t last,
+		       uint32_t vcpu) EVTCHN_WUR;
 int evtchn_bind_pair(struct evtchn_sys *s, uint64_t a, uint64_t b, uint32_t *port_a,
 		     uint32_t *port_b) EVTCHN_WUR;
 int evtchn_open(struct evtchn_sys *s, uint64_t part, struct evtchn_shared *page,

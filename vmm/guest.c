@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Guest construction: memory, nested page tables, the ELF image and multiboot boot info. */
 #include "vmm/guest.h"
+#include "vmm/sched.h"
 
 #include "include/abi/hv_errno.h"
 #include "vmm/elf.h"
@@ -171,4 +172,19 @@ void guest_console_out(struct guest *g, const char *s, uint64_t len)
 int guest_walk(const struct guest *g, pt_leaf_fn fn, void *ctx)
 {
 	return pt_walk(vcpu_vendor->npt_format, &nested_mem, g->mem.npt_root, fn, ctx);
+}
+
+int guest_unmap(struct guest *g, uint64_t gpa, uint64_t size)
+{
+	int ret = pt_unmap(vcpu_vendor->npt_format, &nested_mem, g->mem.npt_root, gpa, size);
+
+	if (ret)
+		return ret;
+	/* Every vCPU flushes before it enters again; one in the guest is kicked out. */
+	for (unsigned int i = 0; i < g->nvcpus; i++) {
+		__atomic_fetch_or(&g->vcpus[i].attn, VCPU_ATTN_FLUSH, __ATOMIC_SEQ_CST);
+		if (g->vcpus[i].queued)
+			sched_wake(&g->vcpus[i]);
+	}
+	return 0;
 }

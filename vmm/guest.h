@@ -126,6 +126,10 @@ int guest_map_window(struct guest *g, uint64_t gpa, uint64_t hpa, uint64_t size)
 /* Each leaf of g's nested tables (gpa, hpa, size, perm), for audits (vmm/pt.h). */
 int guest_walk(const struct guest *g, pt_leaf_fn fn, void *ctx);
 
+/* Unmaps [gpa, gpa+size) from g's nested tables; each vCPU of g flushes its cached
+ * translations before its next entry. -HV_EINVAL if it would split a large page. */
+int guest_unmap(struct guest *g, uint64_t gpa, uint64_t size) __attribute__((warn_unused_result));
+
 /* Whether any page of [gpa, gpa+size) is mapped in g's nested tables. */
 bool guest_gpa_used(const struct guest *g, uint64_t gpa, uint64_t size);
 

@@ -67,6 +67,11 @@ static int64_t hc_vcpu_up(struct vcpu *v)
 	return partition_vcpu_up(v, arg(v, 0), arg(v, 1), arg(v, 2));
 }
 
+static int64_t hc_dev_irq(struct vcpu *v)
+{
+	return partition_dev_irq(v, arg(v, 0), arg(v, 1));
+}
+
 static int64_t hc_evtchn_send(struct vcpu *v)
 {
 	return partition_evtchn_send(v, arg(v, 0));
@@ -114,6 +119,7 @@ static const hypercall_fn hypercalls[HC_COUNT] = {
 	[HC_TIMER_ONESHOT] = hc_timer_oneshot,
 	[HC_TSC_HZ] = hc_tsc_hz,
 	[HC_VCPU_UP] = hc_vcpu_up,
+	[HC_DEV_IRQ] = hc_dev_irq,
 	[HC_EVTCHN_SEND] = hc_evtchn_send,
 	[HC_EVTCHN_UNMASK] = hc_evtchn_unmask,
 	[HC_EVTCHN_STATUS] = hc_evtchn_status,

@@ -16,6 +16,7 @@
 #include "arch/x86/virt.h"
 #include "boot/multiboot.h"
 #include "include/abi/hv_errno.h"
+#include "arch/x86/ioapic.h"
 #include "iommu/iommu.h"
 #include "iommu/selftest.h"
 #include "vmm/bench.h"
@@ -223,6 +224,7 @@ __attribute__((noreturn)) static void boot_continue(void)
 		madt.ncpus = 0;
 	}
 	mcfg_report();
+	ioapic_init(&madt);
 	iommu_discover(&acpi);
 	if (boot_cmdline_has(&boot, "iommu_selftest"))
 		(void)iommu_selftest();

@@ -22,6 +22,10 @@ void partition_stopped(struct guest *g, enum guest_state state);
 void partition_vcpu_stopped(struct vcpu *v);
 /* On v's CPU, before an entry: v's one-shot timer in event mode expired: raise its port. */
 void partition_timer_event(struct vcpu *v);
+/* A device-interrupt port of partition part (EVTCHN_PORT_DEV_*), notifying vCPU 0: its
+ * number, or -HV_E2BIG; and raising it (from the host's interrupt handler). */
+int partition_bind_source(unsigned int part);
+void partition_raise_source(unsigned int part, uint32_t port);
 /* g is over for good (or never started): it no longer keeps the system up. */
 void partition_ended(struct guest *g);
 /* What each CPU's scheduler loop calls between turns (struct sched_hooks, vmm/sched.h). */
@@ -55,6 +59,7 @@ int64_t partition_evtchn_unmask(struct vcpu *v, uint64_t port);
 int64_t partition_evtchn_status(struct vcpu *v, uint64_t port);
 int64_t partition_evtchn_upcall(struct vcpu *v, uint64_t vector);
 int64_t partition_vcpu_up(struct vcpu *v, uint64_t index, uint64_t rip, uint64_t arg);
+int64_t partition_dev_irq(struct vcpu *v, uint64_t bdf, uint64_t index);
 int64_t partition_list(struct vcpu *v, uint64_t gpa, uint64_t max);
 int64_t partition_stop(struct vcpu *v, uint64_t id);
 int64_t partition_start(struct vcpu *v, uint64_t id);

@@ -15,7 +15,7 @@
 #include "vmm/pt.h"
 
 #define PAGE		0x1000ull
-#define MAX_IO_RANGES	8
+#define MAX_IO_RANGES	16
 #define MAX_MMIO_RANGES	24
 
 /* One partition's devices; written at boot only, then read (cfg by its vCPUs). */
@@ -101,6 +101,37 @@ static int give_bars(struct guest *g, struct part_dev *d, const struct pci_func 
 	return 0;
 }
 
+/*
+ * A PCI IDE controller whose channels are in compatibility mode decodes the legacy ISA
+ * ports, not BARs (PCI IDE Controller Specification 1.0, 2.1; programming interface
+ * bit 0: primary native, bit 2: secondary native): its owner gets those too.
+ */
+#define PCI_CLASS_IDE		0x0101u
+#define IDE_PRIMARY_NATIVE	(1u << 0)
+#define IDE_SECONDARY_NATIVE	(1u << 2)
+
+static int give_legacy_ide(struct part_dev *d, const struct pci_func *f)
+{
+	static const struct { uint16_t base, size; } legacy[2][2] = {
+		{ { 0x1f0, 8 }, { 0x3f6, 1 } },	/* primary: command block, control */
+		{ { 0x170, 8 }, { 0x376, 1 } },	/* secondary */
+	};
+	uint32_t progif = f->class_code & 0xff;
+
+	if (f->class_code >> 8 != PCI_CLASS_IDE)
+		return 0;
+	for (unsigned int ch = 0; ch < 2; ch++) {
+		if (progif & (ch ? IDE_SECONDARY_NATIVE : IDE_PRIMARY_NATIVE))
+			continue;
+		for (unsigned int k = 0; k < 2; k++) {
+			if (d->nio == MAX_IO_RANGES)
+				return -HV_E2BIG;
+			d->io[d->nio++] = (typeof(d->io[0])){ legacy[ch][k].base, legacy[ch][k].size };
+		}
+	}
+	return 0;
+}
+
 static int assign(const struct manifest *m, const struct pci_func *f)
 {
 	int owner = dev_policy_owner(m, f);
@@ -118,6 +149,8 @@ static int assign(const struct manifest *m, const struct pci_func *f)
 	ret = pci_cfg_assign(&pdev[owner].cfg, f);
 	if (!ret)
 		ret = give_bars(g, &pdev[owner], f, dev);
+	if (!ret)
+		ret = give_legacy_ide(&pdev[owner], f);
 	if (ret) {
 		pr_err("partition: %s: cannot take %s (error %d)", g->name, dev, ret);
 		return ret;
@@ -240,7 +273,8 @@ int partition_devices_setup(const struct manifest *m, const uint64_t *chan_hpa)
 	if (ret) {
 		fmt_bdf(dev, bdf);
 		pr_err("partition: %s: device %s %s", m->part[part].name, dev,
-		       ret == -HV_ENOENT ? "is not on the PCI bus" : "is a bridge (not assignable)");
+		       ret == -HV_ENOENT ? "is not on the PCI bus" :
+		       "is a bridge or an IOMMU (the hypervisor's)");
 		return ret;
 	}
 	for (unsigned int i = 0; i < m->npart; i++) {
@@ -411,4 +445,9 @@ void partition_devices_witness(const struct boot_info *bi)
 	}
 	if (dma_witness_scan(hex, WITNESS_LIMIT, r, n) < 0)
 		pr_err("dma-witness: dma_witness= wants 32 hex digits, not '%s'", hex);
+}
+
+struct pci_cfg *partition_dev_cfg(unsigned int part)
+{
+	return part < GUEST_MAX ? &pdev[part].cfg : 0;
 }

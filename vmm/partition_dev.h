@@ -47,4 +47,7 @@ bool partition_devices_io(struct guest *g, uint16_t port, unsigned int size, boo
  */
 void partition_devices_witness(const struct boot_info *bi);
 
+/* Partition part's view of configuration space (vmm/devirq.c protects registers in it). */
+struct pci_cfg *partition_dev_cfg(unsigned int part);
+
 #endif

@@ -271,6 +271,23 @@ int64_t partition_evtchn_send(struct vcpu *v, uint64_t port)
 	return ret;
 }
 
+int partition_bind_source(unsigned int part)
+{
+	uint64_t flags = spin_lock_irqsave(&ev_lock);
+	int port = evtchn_bind_source(&evsys, part, EVTCHN_PORT_DEV_FIRST, EVTCHN_PORT_DEV_LAST, 0);
+
+	spin_unlock_irqrestore(&ev_lock, flags);
+	return port;
+}
+
+void partition_raise_source(unsigned int part, uint32_t port)
+{
+	struct evtchn_upcall up;
+
+	if (!evtchn_raise_local(&evsys, part, port, &up))
+		deliver(&up);
+}
+
 void partition_timer_event(struct vcpu *v)
 {
 	struct evtchn_upcall up;

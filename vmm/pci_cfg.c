@@ -125,6 +125,37 @@ int pci_cfg_assign(struct pci_cfg *c, const struct pci_func *f)
 	return 0;
 }
 
+bool pci_cfg_has(struct pci_cfg *c, uint16_t bdf)
+{
+	return dev_find(c, bdf) != 0;
+}
+
+int pci_cfg_protect(struct pci_cfg *c, uint16_t bdf, unsigned int reg, unsigned int len)
+{
+	struct pci_cfg_dev *d = dev_find(c, bdf);
+
+	if (!d)
+		return -HV_ENOENT;
+	if (!len || reg + len > PCI_CFG_SIZE || reg < PCI_CFG_SIZE / 4)
+		return -HV_EINVAL;	/* only capability space, past the header */
+	for (unsigned int i = 0; i < d->nprot; i++)
+		if (d->prot[i].lo == reg && d->prot[i].hi == reg + len - 1)
+			return 0;
+	if (d->nprot == PCI_CFG_PROTECT_MAX)
+		return -HV_E2BIG;
+	d->prot[d->nprot].lo = (uint8_t)reg;
+	d->prot[d->nprot++].hi = (uint8_t)(reg + len - 1);
+	return 0;
+}
+
+static bool is_protected(const struct pci_cfg_dev *d, unsigned int reg, unsigned int size)
+{
+	for (unsigned int i = 0; i < d->nprot; i++)
+		if (reg <= d->prot[i].hi && reg + size - 1 >= d->prot[i].lo)
+			return true;
+	return false;
+}
+
 bool pci_cfg_is_port(uint16_t port)
 {
 	return port >= PCI_CFG_PORT_FIRST && port <= PCI_CFG_PORT_LAST;
@@ -194,7 +225,7 @@ void pci_cfg_out(struct pci_cfg *c, uint16_t port, unsigned int size, uint32_t v
 		d->bar[slot] = merge(now, v, reg & 3, size) & d->mask[slot];
 	} else if ((reg & ~3u) == PCI_COMMAND) {
 		command_write(c, d->bdf, reg, size, v);
-	} else {
+	} else if (!is_protected(d, reg, size)) {
 		hw_write(c, d->bdf, reg, size, v);
 	}
 }

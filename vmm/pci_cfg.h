@@ -25,10 +25,9 @@
  *     the view, never the device (the ROM enable bit too);
  *   - the command register takes only I/O, memory, bus-master and INTx-disable bits;
  *     the status register's write-1-to-clear bits are dropped.
- *   The MSI and MSI-X capabilities, PCIe control registers (FLR included) and the
- *   device-specific space are passed through for now: a partition with an assigned
- *   device can point its MSIs anywhere until interrupt remapping or MSI emulation
- *   comes.
+ *   The MSI and MSI-X capabilities become read-only once the hypervisor routes them
+ *   (pci_cfg_protect, HC_DEV_IRQ); until then they, the PCIe control registers (FLR
+ *   included) and the device-specific space are passed through.
  */
 
 /* The real configuration space; reg naturally aligned to size (1, 2, 4). */
@@ -41,8 +40,13 @@ struct pci_cfg_hw {
 #define PCI_CFG_MAX_DEVS	16	/* MANIFEST_MAX_DEVICES */
 #define PCI_CFG_SLOTS		(PCI_NBARS + 1)	/* BAR0-5 and the ROM */
 
+#define PCI_CFG_PROTECT_MAX	2
+
 struct pci_cfg_dev {
 	uint16_t bdf;
+	/* Registers the partition may read but not write (pci_cfg_protect), lo..hi. */
+	unsigned int nprot;
+	struct { uint8_t lo, hi; } prot[PCI_CFG_PROTECT_MAX];
 	uint32_t bar[PCI_CFG_SLOTS];	/* the view: writable bits only */
 	uint32_t mask[PCI_CFG_SLOTS];	/* writable bits (address above the size) */
 	uint32_t fixed[PCI_CFG_SLOTS];	/* the rest, as the device had them */
@@ -67,6 +71,15 @@ void pci_cfg_init(struct pci_cfg *c, const struct pci_cfg_hw *hw);
  */
 int pci_cfg_assign(struct pci_cfg *c, const struct pci_func *f)
 	__attribute__((warn_unused_result));
+/*
+ * From now on the partition's writes to registers [reg, reg+len) of bdf are dropped
+ * (the hypervisor programs them: an MSI or MSI-X capability it routed). -HV_ENOENT: bdf
+ * not assigned; -HV_E2BIG: PCI_CFG_PROTECT_MAX ranges already; -HV_EINVAL: bad range.
+ */
+int pci_cfg_protect(struct pci_cfg *c, uint16_t bdf, unsigned int reg, unsigned int len)
+	__attribute__((warn_unused_result));
+/* Whether bdf is assigned (shown) to this partition. */
+bool pci_cfg_has(struct pci_cfg *c, uint16_t bdf);
 bool pci_cfg_is_port(uint16_t port);
 /* An IN / OUT of size 1, 2 or 4 at port (0xCF8-0xCFF) by the partition. */
 uint32_t pci_cfg_in(struct pci_cfg *c, uint16_t port, unsigned int size);

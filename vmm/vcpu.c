@@ -161,6 +161,8 @@ static bool prepare_events(struct vcpu *v)
 		partition_vcpu_stopped(v);	/* another vCPU ended the partition */
 		return false;
 	}
+	if (attn & VCPU_ATTN_FLUSH)
+		vcpu_vendor->flush_nested(v);
 	stay = sched_entry_check(v, attn);
 	if (v->state == VCPU_HALTED && sched_block(v))
 		return false;

@@ -90,6 +90,7 @@ enum vcpu_state {
 #define VCPU_ATTN_SCHED	(1u << 2)	/* a host interrupt (timer, kick) or a wake-up on this
 					   CPU: look at timers and the time slice */
 #define VCPU_ATTN_STOP	(1u << 3)	/* its partition is stopping: stop v before it enters */
+#define VCPU_ATTN_FLUSH	(1u << 4)	/* its nested mappings shrank: flush_nested() first */
 
 /* Register numbers (SDM vol 2 table 2-2): gpr[] is indexed by them. */
 enum gpr_index {
@@ -203,6 +204,8 @@ struct vcpu_ops {
 	void (*io_passthrough)(struct vcpu *v, uint16_t port, bool allow);
 	/* Logs the vendor state (segments, control fields) after a fatal exit. */
 	void (*dump)(const struct vcpu *v);
+	/* On v's CPU, before its next entry: forget cached nested translations of v. */
+	void (*flush_nested)(struct vcpu *v);
 };
 
 extern const struct vcpu_ops vmx_ops;

@@ -31,6 +31,7 @@ extern const uint64_t extable_start[], extable_end[];
 
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 void (*trap_fatal_hook)(void);
+void (*trap_irq_hook)(uint8_t vector);
 
 static const char *const exception_names[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
@@ -183,6 +184,13 @@ void trap_handler(struct trap_frame *f)
 	 * what the scheduler acts on (vmm/sched.c), so they only EOI here.
 	 */
 	if (f->vector == VEC_LAPIC_TIMER || f->vector == VEC_KICK) {
+		lapic_eoi();
+		return;
+	}
+	/* A partition's device: turned into its event (vmm/devirq.c), then EOI. */
+	if (f->vector >= VEC_DEV_FIRST && f->vector <= VEC_DEV_LAST) {
+		if (trap_irq_hook)
+			trap_irq_hook((uint8_t)f->vector);
 		lapic_eoi();
 		return;
 	}

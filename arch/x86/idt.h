@@ -22,5 +22,7 @@ void trap_handler(struct trap_frame *f);
 
 /* Called by an exception report before halting; set to end test runs (platform.c). */
 extern void (*trap_fatal_hook)(void);
+/* Called for a device interrupt vector (VEC_DEV_FIRST..VEC_DEV_LAST) before its EOI. */
+extern void (*trap_irq_hook)(uint8_t vector);
 
 #endif

@@ -20,6 +20,9 @@ void lapic_eoi(void);
  */
 #define VEC_LAPIC_TIMER		0xf0	/* one-shot: time slice end, a vCPU timer deadline */
 #define VEC_KICK		0xf1	/* IPI: an event for a vCPU of the receiving CPU */
+/* Host vectors for partitions' device interrupts (vmm/devirq.c), one per source. */
+#define VEC_DEV_FIRST		0x40
+#define VEC_DEV_LAST		0xdf
 
 /* A fixed IPI with vector to the CPU apic_id (interrupts as the caller has them). */
 int lapic_send_ipi(uint32_t apic_id, uint8_t vector) __attribute__((warn_unused_result));

@@ -207,6 +207,11 @@ extern bool rt_amd;
 
 /* The hypercall with this CPU's instruction: 0 or -HV_E*, or a positive result. */
 int64_t rt_hypercall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4);
+/* HC_DEV_IRQ: interrupt index of owned PCI function bdf as an event port (> 0), or -HV_E*. */
+static inline int64_t rt_dev_irq(uint16_t bdf, uint32_t index)
+{
+	return rt_hypercall(HC_DEV_IRQ, bdf, index, 0, 0, 0);
+}
 int64_t rt_console_write(const void *buf, uint64_t len);
 int64_t rt_timer_oneshot(uint64_t tsc_deadline, uint8_t vector);
 /* HC_TSC_HZ, asked once. */

@@ -20,7 +20,7 @@
  * own partition):
  *   0                 never a port, so a zeroed variable is not a valid port;
  *   1                 console input (hypervisor source), notifies vCPU 0;
- *   2..31             reserved for future hypervisor sources;
+ *   2..31             device interrupts (HC_DEV_IRQ), allocated as bound, notifying vCPU 0;
  *   32 + v            vCPU v's one-shot timer (hypervisor source), notifies vCPU v;
  *   64..255           channel ports, allocated in manifest order (the first channel
  *                     this partition appears in gets 64, the next 65, ...), each
@@ -29,6 +29,8 @@
  */
 #define EVTCHN_PORT_NONE	0u
 #define EVTCHN_PORT_CONSOLE	1u
+#define EVTCHN_PORT_DEV_FIRST	2u
+#define EVTCHN_PORT_DEV_LAST	31u
 #define EVTCHN_PORT_TIMER_BASE	32u
 #define EVTCHN_PORT_TIMER(v)	(EVTCHN_PORT_TIMER_BASE + (v))
 #define EVTCHN_PORT_DYN_FIRST	64u

@@ -49,6 +49,18 @@ enum hv_hypercall {
 	 * ends the whole partition; a restart brings only vCPU 0 back.
 	 */
 	HC_VCPU_UP = 5,
+	/*
+	 * (bdf, index): routes interrupt index of a PCI function this partition owns to a new
+	 * event port of its own (EVTCHN_PORT_DEV_FIRST..LAST, notifying vCPU 0) -> the port.
+	 * The hypervisor picks the host vector and CPU and programs the device itself: MSI-X
+	 * entry index (the table's page is taken out of the partition's BAR mapping), else
+	 * MSI (index 0), else a compatibility-mode IDE channel's ISA IRQ (index 0 primary,
+	 * 1 secondary); the MSI/MSI-X capability then reads but ignores the partition's
+	 * writes. Calling again for the same interrupt programs it again and returns the
+	 * same port. -HV_EPERM (not its device), -HV_EINVAL (index), -HV_E2BIG (no port or
+	 * vector left), -HV_ENOTSUP (no way to route it), -HV_ENOSYS (no manifest).
+	 */
+	HC_DEV_IRQ = 6,
 	/* Event channels (include/abi/evtchn.h, docs/evtchn.md). */
 	HC_EVTCHN_SEND = 16,	/* (port): notify the peer of a channel port -> 0 */
 	HC_EVTCHN_UNMASK = 17,	/* (port): clear the mask bit; upcall if pending -> 0 */

@@ -21,7 +21,8 @@
  * enum hv_errno, or one of the argument registers (RDI, RSI, RDX, R10, R8) changed
  * across the call ("every other register is preserved").
  *
- * Never issued: HC_EXIT (it cannot fail); HC_VCPU_UP for a vCPU that exists besides
+ * Never issued: HC_EXIT (it cannot fail); HC_DEV_IRQ from the service with a BDF and index
+ * in range (it owns the machine's devices); HC_VCPU_UP for a vCPU that exists besides
  * vCPU 0 (only 0 and numbers past the last, refused with -HV_EINVAL); HC_PART_STOP/START/RESTART from the service
  * partition with the id of a partition they would act on (only its own id or ids past
  * the last partition, both refused with -HV_EINVAL); HC_PART_LIST with a buffer that
@@ -158,6 +159,8 @@ static int64_t want(const struct call *c)
 		return c->a[0] && c->a[1] && (c->a[1] < 32 || c->a[1] > 255) ? -HV_EINVAL : 0;
 	case HC_VCPU_UP:	/* make_safe left only vCPU 0 or numbers past the last */
 		return -HV_EINVAL;
+	case HC_DEV_IRQ:	/* the fuzzers own no device: refused, after the range checks */
+		return c->a[0] > 0xffff || c->a[1] > 0x7ff ? -HV_EINVAL : -HV_EPERM;
 	case HC_TSC_HZ: return tsc_hz_want;
 	case HC_EVTCHN_SEND:
 	case HC_EVTCHN_UNMASK:
@@ -177,7 +180,8 @@ static int64_t want(const struct call *c)
 /* ---- generating calls ---- */
 
 static const uint64_t valid_nrs[] = {
-	HC_VERSION, HC_CONSOLE_WRITE, HC_TIMER_ONESHOT, HC_TSC_HZ, HC_VCPU_UP, HC_EVTCHN_SEND,
+	HC_VERSION, HC_CONSOLE_WRITE, HC_TIMER_ONESHOT, HC_TSC_HZ, HC_VCPU_UP, HC_DEV_IRQ,
+	HC_EVTCHN_SEND,
 	HC_EVTCHN_UNMASK, HC_EVTCHN_STATUS, HC_EVTCHN_UPCALL, HC_PART_LIST, HC_PART_STOP,
 	HC_PART_START, HC_PART_RESTART,
 };
@@ -303,6 +307,9 @@ static void make_safe(struct call *c)
 		c->a[0] = rnd_below(2) ? 0 : si->nvcpus + rnd_below(1ull << rnd_below(64));
 	if (!is_service)
 		return;
+	/* The service owns the machine's devices: never route a real one's interrupt. */
+	if (c->nr == HC_DEV_IRQ && c->a[0] <= 0xffff && c->a[1] <= 0x7ff)
+		c->a[0] |= 0x10000;
 	if (c->nr == HC_PART_LIST && c->a[1] && want_part_list(c) >= 0)
 		c->a[0] = (uintptr_t)scratch;
 	if ((c->nr == HC_PART_STOP || c->nr == HC_PART_START || c->nr == HC_PART_RESTART) &&
@@ -353,10 +360,11 @@ static const char *errno_name(uint64_t e)
 static const char *nr_name(unsigned int slot)
 {
 	static const char *const names[] = {
-		"VERSION", "CONSOLE_WRITE", "TIMER_ONESHOT", "TSC_HZ", "VCPU_UP", "EVTCHN_SEND",
+		"VERSION", "CONSOLE_WRITE", "TIMER_ONESHOT", "TSC_HZ", "VCPU_UP", "DEV_IRQ", "EVTCHN_SEND",
 		"EVTCHN_UNMASK", "EVTCHN_STATUS", "EVTCHN_UPCALL", "PART_LIST", "PART_STOP",
 		"PART_START", "PART_RESTART", "(unassigned)",
 	};
+	_Static_assert(sizeof(names) / sizeof(names[0]) == N_VALID_NRS + 1, "a name per call");
 
 	return names[slot];
 }

@@ -79,6 +79,11 @@ void guest_console_out(struct guest *gu, const char *s, uint64_t len)
 	guest_console(gu, s, len);
 }
 
+int64_t partition_dev_irq(struct vcpu *v, uint64_t bdf, uint64_t index)
+{
+	return bdf == 0x1234 && index == (1ull << 40) ? 77 : -HV_EPERM;
+}
+
 static uint64_t last_up[3];
 
 int64_t partition_vcpu_up(struct vcpu *v, uint64_t index, uint64_t rip, uint64_t arg)
@@ -157,7 +162,7 @@ static void test_numbers(void **state)
 	assert_int_equal(call(HC_VERSION, 0, 0), HV_ABI_VERSION);
 	assert_int_equal(call(HC_TSC_HZ, 0, 0), 2000000000);
 	assert_int_equal(call(HC_COUNT, 0, 0), -HV_ENOSYS);
-	assert_int_equal(call(6, 0, 0), -HV_ENOSYS);		/* a hole in the table */
+	assert_int_equal(call(7, 0, 0), -HV_ENOSYS);		/* a hole in the table */
 	assert_int_equal(call(~0ull, 0, 0), -HV_ENOSYS);
 	assert_int_equal(call(1ull << 32, 0, 0), -HV_ENOSYS);	/* not truncated to 0 */
 }
@@ -211,6 +216,8 @@ static void test_timer_args(void **state)
 
 static void test_vcpu_up_args_passed_whole(void **state)
 {
+	assert_int_equal(call(HC_DEV_IRQ, 0x1234, 1ull << 40), 77);
+	assert_int_equal(call(HC_DEV_IRQ, 0x1234, 0), -HV_EPERM);
 	assert_int_equal(call(HC_VCPU_UP, (1ull << 32) + 1, 0x100000), -HV_EINVAL);
 	assert_int_equal(last_up[0], (1ull << 32) + 1);
 	assert_int_equal(last_up[1], 0x100000);

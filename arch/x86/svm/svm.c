@@ -447,6 +447,12 @@ static void svm_dump(const struct vcpu *v)
 	       (unsigned long long)c->msrpm_base_pa);
 }
 
+/* v's nested mappings shrank: the next VMRUN drops what this CPU cached (APM 2 15.16.1). */
+static void svm_flush_nested(struct vcpu *v)
+{
+	vmcb_of(v)->control.tlb_control = TLB_CONTROL_FLUSH_ALL;
+}
+
 const struct vcpu_ops svm_ops = {
 	.name = "svm",
 	.npt_format = &pt_format_npt,
@@ -461,4 +467,5 @@ const struct vcpu_ops svm_ops = {
 	.irq_window = svm_irq_window,
 	.io_passthrough = svm_io_passthrough,
 	.dump = svm_dump,
+	.flush_nested = svm_flush_nested,
 };

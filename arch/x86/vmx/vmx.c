@@ -1160,6 +1160,13 @@ static void vmx_dump(const struct vcpu *v)
 	dump_controls();
 }
 
+/* v's nested mappings shrank: its CPU drops what it cached of them (SDM 3C 29.4.3.1). */
+static void vmx_flush_nested(struct vcpu *v)
+{
+	if (flush_tlbs(vmx_of(v), &this_vmx_cpu()->hw))
+		pr_err("vmx: INVEPT/INVVPID failed");
+}
+
 const struct vcpu_ops vmx_ops = {
 	.name = "vmx",
 	.npt_format = &pt_format_ept,
@@ -1174,4 +1181,5 @@ const struct vcpu_ops vmx_ops = {
 	.irq_window = vmx_irq_window,
 	.io_passthrough = vmx_io_passthrough,
 	.dump = vmx_dump,
+	.flush_nested = vmx_flush_nested,
 };
