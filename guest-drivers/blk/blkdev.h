@@ -51,7 +51,7 @@ struct blkdev_ops {
 };
 
 struct blkdev {
-	char name[16];			/* "virtio-blk 00:04.0", short */
+	char name[16];			/* "virtio 00:04.0", short */
 	uint16_t bdf;
 	uint64_t sectors;		/* capacity */
 	uint32_t max_sectors;		/* per request */

@@ -477,6 +477,83 @@ static void own_memory_clean(void)
 		  found, stray);
 }
 
+/* ---- its interrupt, routed by the hypervisor (HC_DEV_IRQ) as an event port ---- */
+
+#define EDU_IRQ_STATUS		0x24
+#define EDU_IRQ_RAISE		0x60	/* ORed into the status, raises the interrupt */
+#define EDU_IRQ_ACK		0x64	/* clears those status bits */
+#define  EDU_DMA_IRQ		(1u << 2)	/* DMA command: interrupt when done */
+#define  EDU_IRQ_DMA		0x100	/* status bit of a DMA's interrupt */
+#define CAP_MSI			0x05
+#define IRQ_WAIT_MS		2000
+
+static volatile uint32_t irqs, irq_status;
+
+static void on_irq(void *arg, uint32_t port)
+{
+	uint32_t st = edu_r32(EDU_IRQ_STATUS);
+
+	irq_status |= st;
+	edu_w32(EDU_IRQ_ACK, st);
+	irqs++;
+	rt_wake();
+}
+
+static bool wait_irqs(uint32_t want)
+{
+	uint64_t end = rt_rdtsc() + rt_tsc_hz() / 1000 * IRQ_WAIT_MS;
+
+	rt_sti();
+	while (irqs < want && !rt_wait_event_until(end))
+		;
+	rt_cli();
+	return irqs >= want;
+}
+
+static unsigned int msi_cap(uint16_t bdf)
+{
+	unsigned int at = cfg_read32(bdf, 0x34) & 0xff;
+
+	for (unsigned int hops = 0; at >= 0x40 && hops < 48; hops++) {
+		if ((cfg_read32(bdf, at & 0xfc) & 0xff) == CAP_MSI)
+			return at & 0xfc;
+		at = (cfg_read32(bdf, at & 0xfc) >> 8) & 0xff;
+	}
+	return 0;
+}
+
+static void irq_checks(uint16_t bdf)
+{
+	int64_t port = rt_dev_irq(bdf, 0), again = rt_dev_irq(bdf, 0);
+	int64_t other = rt_dev_irq((uint16_t)(bdf ^ 0x8), 0), idx = rt_dev_irq(bdf, 1);
+	unsigned int cap = msi_cap(bdf);
+	uint32_t addr = cap ? cfg_read32(bdf, cap + 4) : 0;
+
+	rt_report(port >= 2 && port <= 31 && again == port,
+		  "HC_DEV_IRQ(edu, 0) -> port %ld, again -> %ld (the same)", port, again);
+	rt_report(other == -HV_EPERM, "HC_DEV_IRQ(a function it does not own) -> %ld", other);
+	rt_report(idx == -HV_EINVAL, "HC_DEV_IRQ(edu, 1): MSI has one message -> %ld", idx);
+	if (port < 0 || rt_evtchn_bind((uint32_t)port, on_irq, 0))
+		return;
+	if (cap)
+		cfg_write32(bdf, cap + 4, 0xfee0f000);	/* aim it elsewhere: must be ignored */
+	rt_report(cap && cfg_read32(bdf, cap + 4) == addr && (addr >> 20) == 0xfee,
+		  "MSI address 0x%x kept: the partition's write was dropped", addr);
+	for (uint32_t i = 1; i <= 3; i++) {
+		bool ok;
+
+		edu_w32(EDU_IRQ_RAISE, i);
+		ok = wait_irqs(i);
+		rt_report(ok, "interrupt %u raised by edu arrived as event %u", i, irqs);
+	}
+	if (edu_dma(EDU_BUF, (uintptr_t)dst, 64, EDU_DMA_TO_RAM | EDU_DMA_IRQ) && wait_irqs(4))
+		rt_report(irq_status & EDU_IRQ_DMA, "DMA completion interrupt arrived (status 0x%x)",
+			  irq_status);
+	else
+		rt_report(false, "DMA completion interrupt arrived (%u interrupts)", irqs);
+	rt_printf("edudma: %u interrupts as events on port %ld\n", irqs, port);
+}
+
 int rt_main(void)
 {
 	const struct hv_start_info *si = rt_start_info();
@@ -501,6 +578,7 @@ int rt_main(void)
 	sweep();
 	own_memory_clean();
 	dma_own((uintptr_t)dst, "again, after the sweep");
+	irq_checks(bdf);
 	rt_printf("edudma: %lu dma transfers of the marker, magic from the command line\n", seq);
 	return rt_summary() ? 1 : 0;
 }
