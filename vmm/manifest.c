@@ -923,6 +923,9 @@ static void chan_finish(struct parser *p)
 				     "only for %s channels", type_name[only[i].type], 0, 0);
 		if (c->type == MANIFEST_CHAN_PVBLK)
 			require(p, chan_keys, CK_DISK);
+		/* 32 requests in flight need two 4 KiB rings' worth (include/abi/pvblk.h). */
+		if (c->type == MANIFEST_CHAN_PVBLK && !key_set(in, CK_RING))
+			c->ring = MANIFEST_RING_PVBLK_DEFAULT;
 		if (c->type == MANIFEST_CHAN_PVNET)
 			require(p, chan_keys, CK_MAC);
 	}

@@ -31,6 +31,7 @@
 #define MANIFEST_RING_MAX	0x100000ull
 #define MANIFEST_DATA_MAX	(64ull << 20)	/* data: 4K multiples in [4K, 64M] */
 #define MANIFEST_RING_DEFAULT	0x1000ull
+#define MANIFEST_RING_PVBLK_DEFAULT	0x2000ull	/* PVBLK_RING_QD32 */
 #define MANIFEST_DATA_DEFAULT	0x10000ull
 #define MANIFEST_SECTOR_MAX	((1ull << 48) - 1)	/* LBA48 */
 /* sector_last of a pvblk channel that gives the whole disk (no sectors key). */

@@ -108,6 +108,20 @@ static uint32_t chan_type(enum manifest_chan_type t)
 	       t == MANIFEST_CHAN_PVNET ? HV_CHAN_PVNET : HV_CHAN_RAW;
 }
 
+static void publish_cfg(struct hv_start_chan_cfg *cfg, const struct manifest_channel *mc)
+{
+	if (mc->type == MANIFEST_CHAN_PVBLK) {
+		cfg->blk.first_sector = mc->sector_first;
+		cfg->blk.nsectors = mc->sector_last == MANIFEST_SECTORS_ALL ? HV_BLK_TO_END :
+				    mc->sector_last - mc->sector_first + 1;
+		cfg->blk.disk = mc->disk;
+		cfg->blk.flags = mc->readonly ? HV_BLK_READONLY : 0;
+	} else if (mc->type == MANIFEST_CHAN_PVNET) {
+		for (unsigned int k = 0; k < 6; k++)
+			cfg->net.mac[k] = mc->mac[k];
+	}
+}
+
 /* Appends channel c to a start-info page: this partition's end, its local port, the peer. */
 static void publish_channel(struct hv_start_info *si, unsigned int c, bool backend)
 {
@@ -126,6 +140,7 @@ static void publish_channel(struct hv_start_info *si, unsigned int c, bool backe
 	sc->data_gpa = gpa + mc->ring;
 	sc->data_size = mc->data;
 	si->chan_dma[si->nchannels - 1] = iommu_get() ? gpa : chan_hpa[c];
+	publish_cfg(&si->chan_cfg[si->nchannels - 1], mc);
 }
 
 /*

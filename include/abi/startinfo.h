@@ -52,6 +52,30 @@ struct hv_start_channel {
 };
 _Static_assert(sizeof(struct hv_start_channel) == 80, "start-info channel layout");
 
+/*
+ * A channel's type-specific settings from the manifest, the same in both ends' pages:
+ * pvblk: the back end's disk number (its disks in PCI order), the exported slice and
+ * whether it is read-only; pvnet: the front end's MAC address.
+ */
+#define HV_BLK_TO_END		UINT64_MAX	/* nsectors: up to the end of the disk */
+#define HV_BLK_READONLY		(1u << 0)
+
+struct hv_start_chan_cfg {
+	union {
+		struct {
+			uint64_t first_sector;
+			uint64_t nsectors;	/* or HV_BLK_TO_END */
+			uint32_t disk;
+			uint32_t flags;		/* HV_BLK_* */
+		} blk;
+		struct {
+			uint8_t mac[6];
+			uint8_t rsvd_0x06[18];
+		} net;
+	};
+};
+_Static_assert(sizeof(struct hv_start_chan_cfg) == 24, "channel settings layout");
+
 struct hv_start_info {
 	uint32_t magic;		/* HV_START_MAGIC */
 	uint32_t version;	/* HV_START_VERSION */
@@ -74,12 +98,14 @@ struct hv_start_info {
 	 */
 	uint64_t ram_dma;				/* guest-physical 0 */
 	uint64_t chan_dma[HV_START_MAX_CHANNELS];	/* chan[i].ring_gpa (data follows) */
+	struct hv_start_chan_cfg chan_cfg[HV_START_MAX_CHANNELS];	/* chan[i]'s settings */
 };
 _Static_assert(__builtin_offsetof(struct hv_start_info, chan) == 80, "start-info layout");
 _Static_assert(__builtin_offsetof(struct hv_start_info, restarts) == 80 + 16 * 80,
 	       "restarts after the channels");
 _Static_assert(__builtin_offsetof(struct hv_start_info, ram_dma) == 0x558, "ram_dma");
-_Static_assert(sizeof(struct hv_start_info) == 0x558 + 8 + 16 * 8, "start-info layout");
+_Static_assert(__builtin_offsetof(struct hv_start_info, chan_cfg) == 0x5e0, "chan_cfg");
+_Static_assert(sizeof(struct hv_start_info) == 0x5e0 + 16 * 24, "start-info layout");
 _Static_assert(sizeof(struct hv_start_info) <= 4096, "start info fits its page");
 
 #endif

@@ -197,7 +197,7 @@ static void test_full(void **state)
 	assert_int_equal(c->sector_first, 4096);
 	assert_int_equal(c->sector_last, 8191);
 	assert_true(c->readonly);
-	assert_int_equal(c->ring, MANIFEST_RING_DEFAULT);
+	assert_int_equal(c->ring, MANIFEST_RING_PVBLK_DEFAULT);	/* 32 in flight */
 	assert_int_equal(c->data, MANIFEST_DATA_DEFAULT);
 	c = &m.chan[2];
 	assert_int_equal(c->type, MANIFEST_CHAN_PVNET);
@@ -210,7 +210,7 @@ static void test_full(void **state)
 	assert_int_equal(c->ring, MIB);
 	assert_int_equal(c->data, 64 * MIB);
 	assert_int_equal(m.memory_total, (64 + 1024 + 32 + 1 + 64) * MIB +
-			 (8 + 128 + 2 * (4 + 64)) * 1024);
+			 (8 + 128 + (8 + 64) + (4 + 64)) * 1024);
 }
 
 static void test_defaults(void **state)
@@ -723,7 +723,7 @@ static void test_plan(void **state)
 	manifest_plan(&m, collect, &l);
 	assert_int_equal(l.n, 1 + 3 + 4);
 	assert_string_equal(l.text[0], "manifest: 3 partitions, 4 channels, service svc, "
-			    "memory 1213712K");
+			    "memory 1213716K");
 	assert_string_equal(l.text[1], "partition svc: service image=svc.elf memory=64M vcpus=2 "
 			    "cpus=0-1 devices=00:03.0,00:1f.2,01:00.1 restart=never "
 			    "cmdline=\"console=hv \\\"q\\\" \\\\ # kept\"");
@@ -733,7 +733,7 @@ static void test_plan(void **state)
 			    "cpus=3 restart=always cmdline=\"plain words here\"");
 	assert_string_equal(l.text[4], "channel disk0: pvblk app1 -> svc ring=8K data=128K "
 			    "disk=0 sectors=2048-4095 rw");
-	assert_string_equal(l.text[5], "channel disk1: pvblk app2 -> svc ring=4K data=64K "
+	assert_string_equal(l.text[5], "channel disk1: pvblk app2 -> svc ring=8K data=64K "
 			    "disk=0 sectors=4096-8191 ro");
 	assert_string_equal(l.text[6], "channel net0: pvnet app1 -> svc ring=4K data=64K "
 			    "mac=52:54:00:ab:cd:01");
@@ -742,10 +742,10 @@ static void test_plan(void **state)
 	l.n = 0;
 	manifest_plan(&m, collect, &l);
 	assert_string_equal(l.text[0], "manifest: 2 partitions, 1 channel, service svc, "
-			    "memory 6212K");
+			    "memory 6216K");
 	assert_string_equal(l.text[1], "partition svc: service image=svc memory=4M vcpus=1 "
 			    "cpus=0 devices=all restart=never");
-	assert_string_equal(l.text[3], "channel d: pvblk a -> svc ring=4K data=64K disk=2 "
+	assert_string_equal(l.text[3], "channel d: pvblk a -> svc ring=8K data=64K disk=2 "
 			    "sectors=all rw");
 	expect_ok(CHILD("a"));
 	l.n = 0;
