@@ -19,6 +19,7 @@
 #define  CAP_S64A		(1u << 31)
 #define GHC			0x04		/* AHCI 3.1.2 */
 #define  GHC_HR			(1u << 0)
+#define  GHC_IE			(1u << 1)	/* interrupts enabled */
 #define  GHC_AE			(1u << 31)
 #define HBA_IS			0x08		/* AHCI 3.1.3, one bit per port */
 #define PI			0x0c		/* AHCI 3.1.4 */
@@ -34,6 +35,10 @@
 #define  PxIS_HBFS		(1u << 29)
 #define  PxIS_TFES		(1u << 30)
 #define  PxIS_ERRORS		(PxIS_OFS | PxIS_INFS | PxIS_IFS | PxIS_HBDS | PxIS_HBFS | PxIS_TFES)
+#define PxIE			0x14		/* 3.3.6: same bits as PxIS */
+#define  PxIE_DHRE		(1u << 0)	/* a D2H register FIS: a command done */
+#define  PxIE_SDBE		(1u << 3)
+#define  PxIE_DPE		(1u << 5)
 #define PxCMD			0x18		/* 3.3.7 */
 #define  PxCMD_ST		(1u << 0)
 #define  PxCMD_SUD		(1u << 1)
@@ -357,7 +362,18 @@ static int ahci_submit(struct blkdev *bd, struct blk_req *r)
 	return 0;
 }
 
-static const struct blkdev_ops ahci_ops = { .submit = ahci_submit, .poll = ahci_poll };
+/* The HBA's MSI (index 0, routed by the hypervisor): completions and errors. */
+static int ahci_irq_enable(struct blkdev *bd)
+{
+	struct ahci_disk *d = bd->priv;
+
+	wr(d->port, PxIE, PxIE_DHRE | PxIE_SDBE | PxIE_DPE | PxIS_ERRORS);
+	wr(d->abar, GHC, rd(d->abar, GHC) | GHC_IE);
+	return 0;
+}
+
+static const struct blkdev_ops ahci_ops = { .submit = ahci_submit, .poll = ahci_poll,
+					    .irq_enable = ahci_irq_enable };
 
 /* HBA reset, then AHCI mode (AHCI 10.4.3): every port stopped, interrupts off. */
 static bool hba_reset(volatile uint8_t *abar)

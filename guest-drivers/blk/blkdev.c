@@ -37,6 +37,36 @@ unsigned int blkdev_probe_all(struct blkdev *out, unsigned int max)
 	return found;
 }
 
+int blkdev_irq_on(struct blkdev *d)
+{
+	int64_t port;
+	int ret;
+
+	if (!d->ops->irq_enable)
+		return -HV_ENOTSUP;
+	port = rt_dev_irq(d->bdf, d->irq_index);
+	if (port < 0)
+		return (int)port;
+	ret = rt_evtchn_bind((uint32_t)port, 0, 0);
+	if (!ret)
+		ret = d->ops->irq_enable(d);
+	if (!ret)
+		d->irq_port = (uint32_t)port;
+	return ret;
+}
+
+/* Until the next event of d (or a moment, polled). */
+static void wait_a_little(struct blkdev *d, uint64_t end)
+{
+	if (!d->irq_port) {
+		rt_pause();
+		return;
+	}
+	rt_sti();
+	(void)rt_wait_event_until(end);
+	rt_cli();
+}
+
 static void sync_done(struct blk_req *r)
 {
 	*(volatile bool *)r->ctx = true;
@@ -54,7 +84,7 @@ int blkdev_sync(struct blkdev *d, enum blk_op op, uint64_t sector, uint32_t coun
 		return ret;
 	while (!done && rt_rdtsc() < end) {
 		if (!d->ops->poll(d))
-			rt_pause();
+			wait_a_little(d, end);
 	}
 	return done ? r.status : -HV_EIO;
 }

@@ -45,9 +45,13 @@ struct blkdev_ops {
 	 * than max_sectors, unaligned buf, an operation it lacks). Never blocks.
 	 */
 	int (*submit)(struct blkdev *d, struct blk_req *r);
-	/* Completes the finished requests (calling their done()); how many. Safe to call
-	 * any time: from the device's interrupt (event) handler or a polling loop. */
+	/* Completes the finished requests (calling their done()); how many. Call it from
+	 * the caller's loop (after an event on irq_port, or polling): never at the same time
+	 * as submit on the same disk, so an event handler should only wake the loop. */
 	unsigned int (*poll)(struct blkdev *d);
+	/* Optional: makes the device raise interrupt irq_index on completions (the
+	 * hypervisor has routed it already: blkdev_irq_on). 0 or an error. */
+	int (*irq_enable)(struct blkdev *d);
 };
 
 struct blkdev {
@@ -59,6 +63,7 @@ struct blkdev {
 	uint32_t dma_align;		/* buf alignment, bytes (>= 512) */
 	bool can_flush, can_discard;
 	uint32_t irq_port;		/* the event port of its interrupt; 0: polled only */
+	uint32_t irq_index;		/* HC_DEV_IRQ's index: MSI-X entry, 0 for MSI, IDE channel */
 	const struct blkdev_ops *ops;
 	void *priv;
 };
@@ -76,7 +81,15 @@ int ide_probe(struct blkdev *d, const struct rt_pci_dev *f);		/* class 01 01 xx 
 /* Every disk behind the partition's PCI functions, in PCI order, into out; the count. */
 unsigned int blkdev_probe_all(struct blkdev *out, unsigned int max);
 
-/* Submits one request and polls until it is done (tests, simple callers): its status. */
+/*
+ * Switches d to interrupts: HC_DEV_IRQ routes its interrupt to an event port, bound to
+ * wake rt_wait_event (no handler), then the driver enables it; d->irq_port is set. 0, or
+ * an error (d stays polled: -HV_ENOTSUP when the driver cannot).
+ */
+int blkdev_irq_on(struct blkdev *d);
+
+/* Submits one request and waits until it is done (tests, simple callers): its status.
+ * With irq_port it sleeps between events; without, it polls. */
 int blkdev_sync(struct blkdev *d, enum blk_op op, uint64_t sector, uint32_t count, void *buf);
 
 #endif

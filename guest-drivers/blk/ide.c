@@ -85,6 +85,7 @@ enum ide_phase { IDE_IDLE, IDE_PIO_IN, IDE_PIO_OUT, IDE_NODATA, IDE_DMA };
 struct ide {
 	uint16_t cmd, ctl, bm;		/* ports; bm 0: no bus master */
 	uint8_t dev;			/* DEV_SLAVE or 0 */
+	uint8_t nien;			/* CTL_NIEN while polled, 0 once interrupts are on */
 	bool dma;			/* the disk and controller do DMA */
 	enum ide_phase phase;
 	struct blk_req *cur;
@@ -249,7 +250,7 @@ static unsigned int give_up(struct ide *s)
 {
 	rt_outb(s->ctl, CTL_NIEN | CTL_SRST);
 	rt_delay_us(SRST_US);
-	rt_outb(s->ctl, CTL_NIEN);
+	rt_outb(s->ctl, s->nien);
 	return finish(s, -HV_EIO);
 }
 
@@ -284,7 +285,17 @@ static unsigned int ide_poll(struct blkdev *d)
 	}
 }
 
-static const struct blkdev_ops ide_ops = { ide_submit, ide_poll };
+/* INTRQ on (nIEN clear): the channel's ISA IRQ, which the hypervisor routed (index). */
+static int ide_irq_enable(struct blkdev *d)
+{
+	struct ide *s = d->priv;
+
+	s->nien = 0;
+	rt_outb(s->ctl, s->nien);
+	return 0;
+}
+
+static const struct blkdev_ops ide_ops = { ide_submit, ide_poll, ide_irq_enable };
 
 /* The channel's ports: legacy or native (BARs); false if a native BAR is missing. */
 static bool channel_ports(struct ide *s, const struct rt_pci_dev *f, unsigned int ch)
@@ -315,7 +326,7 @@ int ide_probe(struct blkdev *d, const struct rt_pci_dev *f)
 		return -HV_ENOENT;
 	if (nides == BLK_MAX_DISKS)
 		return -HV_E2BIG;
-	*s = (struct ide){ 0 };
+	*s = (struct ide){ .nien = CTL_NIEN };
 	rt_pci_enable(f->bdf, RT_PCI_CMD_IO | RT_PCI_CMD_MASTER);
 	s->bm = (uint16_t)rt_pci_bar(f->bdf, IDE_BAR_BM, &size, &io);
 	s->bm = io && size >= 16 ? s->bm : 0;
@@ -336,6 +347,7 @@ int ide_probe(struct blkdev *d, const struct rt_pci_dev *f)
 		d->can_flush = true;
 		d->ops = &ide_ops;
 		d->priv = s;
+		d->irq_index = ch;
 		hv_snprintf(d->name, sizeof(d->name), "ide %02x:%02x.%u", f->bdf >> 8,
 			    (f->bdf >> 3) & 31, f->bdf & 7);
 		rt_printf("ide: %s %s %s: %lu sectors, %s\n", d->name, ch ? "secondary" : "primary",

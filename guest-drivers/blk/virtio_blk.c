@@ -24,11 +24,14 @@ enum { CFG_COMMON = 1, CFG_NOTIFY = 2, CFG_ISR = 3, CFG_DEVICE = 4, CFG_TYPES = 
 #define COM_DF			0x04	/* le32 device_feature */
 #define COM_GFSELECT		0x08	/* le32 driver_feature_select */
 #define COM_GF			0x0c	/* le32 driver_feature */
+#define COM_MSIX_CONFIG		0x10	/* le16 config_msix_vector */
 #define COM_STATUS		0x14	/* u8 device_status */
 #define COM_GENERATION		0x15	/* u8 config_generation */
 #define COM_Q_SELECT		0x16	/* le16 */
 #define COM_Q_SIZE		0x18	/* le16 */
+#define COM_Q_MSIX		0x1a	/* le16 queue_msix_vector */
 #define COM_Q_ENABLE		0x1c	/* le16 */
+#define NO_VECTOR		0xffff	/* VIRTIO_MSI_NO_VECTOR, 4.1.4.3 */
 #define COM_Q_NOFF		0x1e	/* le16 queue_notify_off */
 #define COM_Q_DESC		0x20	/* le64 */
 #define COM_Q_DRIVER		0x28	/* le64: the available ring */
@@ -407,7 +410,22 @@ static unsigned int vblk_poll(struct blkdev *d)
 	return n;
 }
 
-static const struct blkdev_ops vblk_ops = { .submit = vblk_submit, .poll = vblk_poll };
+/* MSI-X entry 0 (the hypervisor programmed it) for queue 0; none for config changes. */
+static int vblk_irq_enable(struct blkdev *d)
+{
+	struct vblk *v = d->priv;
+
+	wr16(v, COM_MSIX_CONFIG, NO_VECTOR);
+	wr16(v, COM_Q_SELECT, 0);
+	wr16(v, COM_Q_MSIX, (uint16_t)d->irq_index);
+	if (rd16(v, COM_Q_MSIX) != d->irq_index)
+		return -HV_ENOTSUP;	/* the device refused the vector (4.1.5.1.2) */
+	__atomic_store_n(&v->q->avail_flags, 0, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static const struct blkdev_ops vblk_ops = { .submit = vblk_submit, .poll = vblk_poll,
+					    .irq_enable = vblk_irq_enable };
 
 __attribute__((warn_unused_result))
 static int vblk_init(struct vblk *v, struct blkdev *d, uint16_t bdf)

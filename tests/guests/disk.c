@@ -14,6 +14,8 @@
  *                           depth=N (default 32) in flight, checking every completion;
  *                           pattern seed QUEUE_SEED; then the read again at depth 1
  *   discard=SECTOR:COUNT    one discard request, where the disk can
+ *   irq=1                   the disk's interrupt routed by the hypervisor (HC_DEV_IRQ)
+ *                           and waited for as an event instead of polling
  *   eio=SECTOR              a read of that sector fails with -HV_EIO (the scenario has
  *                           the emulator inject the error), and one of sector 0 after it
  *                           still works
@@ -221,8 +223,13 @@ static bool q_pass(struct blkdev *d, enum blk_op op, uint64_t sector, unsigned i
 			if (inflight > st->max_inflight)
 				st->max_inflight = inflight;
 		}
-		if (!d->ops->poll(d))
+		if (!d->ops->poll(d) && d->irq_port) {
+			rt_sti();	/* until its interrupt, as an event */
+			(void)rt_wait_event_until(end);
+			rt_cli();
+		} else if (!d->irq_port) {
 			rt_pause();
+		}
 	}
 	st->ticks = rt_rdtsc() - t0;
 	return completed == total;
@@ -290,7 +297,17 @@ int rt_main(void)
 	rt_printf("disk: cmdline \"%s\"\n", rt_boot.cmdline);
 	if (!pick(&d))
 		return rt_summary() ? 1 : 0;
-	refusals(d);
+	if (opt_nums("irq", v, 1) == 1 && v[0]) {
+		int ret = blkdev_irq_on(d);
+		uint64_t ev = rt_evtchn_unhandled();
+
+		rt_report(!ret && d->irq_port, "interrupts: %s index %u -> event port %u (%d)",
+			  d->name, d->irq_index, d->irq_port, ret);
+		refusals(d);
+		rt_printf("disk: events before the tests %lu\n", ev);
+	} else {
+		refusals(d);
+	}
 	if ((n = opt_nums("write", v, 3)) != 0 &&
 	    rt_report(n == 3 && v[1] && v[0] + v[1] <= d->sectors, "write= option is SECTOR:COUNT:SEED on the disk"))
 		write_flush_check(d, v[0], v[1], (uint32_t)v[2]);
@@ -317,6 +334,14 @@ int rt_main(void)
 		rt_report(n == -HV_EIO, "read of sector %lu fails with the device's error (%d)", v[0], n);
 		n = blkdev_sync(d, BLK_READ, 0, 1, iobuf);
 		rt_report(!n, "read of sector 0 after the error works (%d)", n);
+	}
+	if (d->irq_port) {
+		/* Requests polled to completion left their events pending: take them now. */
+		rt_sti();
+		rt_delay_us(2000);
+		rt_cli();
+		rt_report(rt_evtchn_unhandled() > 0, "disk: %lu interrupts arrived as events on port %u",
+			  rt_evtchn_unhandled(), d->irq_port);
 	}
 	return rt_summary() ? 1 : 0;
 }
