@@ -61,6 +61,20 @@ run_events() {
 		"$(awk -v a="$ea" -v b="$eb" -v e="$ev" 'BEGIN { printf "%.2f", (a + b) / e }')"
 }
 
+# Each hcfuzz scenario with a million calls in all; the figures from its two fuzzers' lines.
+run_fuzz() {
+	local count=${HCFUZZ_COUNT:-500000} sc log calls ok err bad
+	for sc in qemu bochs-vmx bochs-svm; do
+		HCFUZZ_COUNT=$count HCFUZZ_TIMEOUT=600 bash "$here/scenarios.sh" "hcfuzz-$sc" \
+			>/dev/null 2>&1 || true
+		log=$root/build/scenarios/hcfuzz-$sc/serial.log
+		read -r calls ok err bad < <(sed -nE \
+			's/^\[fz(svc|child)\] hcfuzz: calls=([0-9]+) ok=([0-9]+) errors=([0-9]+) unexpected=([0-9]+)$/\2 \3 \4 \5/p' \
+			"$log" 2>/dev/null | awk '{c+=$1; o+=$2; e+=$3; u+=$4} END {print c+0, o+0, e+0, u+0}')
+		printf '%-22s %10s %12s %12s %12s\n' "hcfuzz-$sc" "$calls" "$ok" "$err" "$bad"
+	done
+}
+
 {
 	echo "Exit round trips in TSC ticks (= instructions on these platforms), medians of 64."
 	echo "cpuid: bare CPUID in root mode; exit: CPUID from a guest, entry to resume;"
@@ -80,4 +94,9 @@ run_events() {
 		run_events bochs-ryzen-svm "$n" bash "$here/run-bochs.sh" --cpu ryzen || true
 		run_events bochs-skylake-vmx "$n" bash "$here/run-bochs.sh" --cpu corei7_skylake_x || true
 	done
+	echo
+	echo "Hypercall fuzzing (tests/guests/hcfuzz.c): two partitions make HCFUZZ_COUNT random"
+	echo "calls each (1M per platform by default); every result must be the one the ABI says."
+	printf '%-22s %10s %12s %12s %12s\n' platform calls ok errors unexpected
+	run_fuzz
 } | tee "$out/results.txt"

@@ -200,6 +200,30 @@ static void test_create(void **state)
 	assert_int_equal(evtchn_status(&sys, PB, 2), EVTCHN_STATE_FREE);
 }
 
+/* Device-interrupt ports: the lowest free one in the range, receive only, full at the end. */
+static void test_bind_source(void **state)
+{
+	struct evtchn_upcall up;
+	int n = 0;
+
+	assert_int_equal(evtchn_bind_source(&sys, PB, EVTCHN_PORT_DEV_FIRST, EVTCHN_PORT_DEV_LAST, 0),
+			 EVTCHN_PORT_DEV_FIRST);
+	assert_int_equal(evtchn_status(&sys, PB, EVTCHN_PORT_DEV_FIRST), EVTCHN_STATE_VIRQ);
+	assert_int_equal(evtchn_send(&sys, PB, EVTCHN_PORT_DEV_FIRST, &up), -HV_EPERM);
+	assert_int_equal(evtchn_bind_source(&sys, PB, 2, 31, 1), 3);
+	assert_int_equal(evtchn_status(&sys, PB, 3), EVTCHN_STATE_VIRQ | 1 << 8);
+	assert_int_equal(evtchn_bind_source(&sys, PB, 2, 31, EVTCHN_VCPUS_MAX), -HV_EINVAL);
+	assert_int_equal(evtchn_bind_source(&sys, PB, 31, 2, 0), -HV_EINVAL);
+	assert_int_equal(evtchn_bind_source(&sys, PB, 2, EVTCHN_PORTS, 0), -HV_EINVAL);
+	assert_int_equal(evtchn_bind_source(&sys, EVTCHN_PARTS_MAX, 2, 31, 0), -HV_EINVAL);
+	while (evtchn_bind_source(&sys, PB, 2, 31, 0) > 0)
+		n++;
+	assert_int_equal(n, 28);
+	assert_int_equal(evtchn_bind_source(&sys, PB, 2, 31, 0), -HV_E2BIG);
+	/* The timer ports above were never handed out. */
+	assert_int_equal(evtchn_status(&sys, PB, EVTCHN_PORT_TIMER(0)), EVTCHN_STATE_VIRQ);
+}
+
 static void test_bind_order(void **state)
 {
 	uint32_t a, b;
@@ -999,6 +1023,7 @@ int main(void)
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_owned_matches_convention),
 		cmocka_unit_test_setup_teardown(test_create, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bind_source, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bind_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bind_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send_receive, setup, teardown),

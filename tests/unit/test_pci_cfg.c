@@ -295,6 +295,30 @@ static void test_other_writes_pass_through(void **state)
 	assert_int_equal(nwrites, 4);
 }
 
+/* Once the hypervisor routed its MSI, the capability reads but ignores the partition. */
+static void test_protected_capability(void **state)
+{
+	assert_int_equal(pci_cfg_protect(&cfg, OTHER, 0x50, 8), -HV_ENOENT);	/* not its */
+	assert_int_equal(pci_cfg_protect(&cfg, DEV, 0x10, 4), -HV_EINVAL);	/* the header */
+	assert_int_equal(pci_cfg_protect(&cfg, DEV, 0xfc, 8), -HV_EINVAL);	/* past 256 */
+	assert_int_equal(pci_cfg_protect(&cfg, DEV, 0x50, 0), -HV_EINVAL);
+	assert_int_equal(pci_cfg_protect(&cfg, DEV, 0x50, 14), 0);
+	assert_int_equal(pci_cfg_protect(&cfg, DEV, 0x50, 14), 0);		/* again: fine */
+	assert_int_equal(pci_cfg_protect(&cfg, DEV, 0x70, 12), 0);
+	assert_int_equal(pci_cfg_protect(&cfg, DEV, 0x90, 4), -HV_E2BIG);
+	nwrites = 0;
+	wr(DEV, 0x52, 2, 0x0001);		/* message control */
+	wr(DEV, 0x54, 4, 0xfee0f000);		/* address */
+	wr(DEV, 0x5c, 4, 0xdead);		/* the last byte of the range, overlapped */
+	wr(DEV, 0x7b, 1, 0xff);			/* the second range's last byte */
+	assert_int_equal(nwrites, 0);
+	assert_int_equal(rd(DEV, 0x50, 4), 0x00800005);
+	assert_true(pci_cfg_has(&cfg, DEV));
+	assert_false(pci_cfg_has(&cfg, OTHER));
+	wr(DEV, 0x60, 1, 0x12);			/* just past: passed through */
+	assert_int_equal(nwrites, 1);
+}
+
 static void test_bad_sizes(void **state)
 {
 	pci_cfg_out(&cfg, 0xcf8, 4, ADDR(DEV, 0));
@@ -320,7 +344,8 @@ int main(void)
 		T(test_bar_writes_stay_virtual),
 		T(test_command_filtered),
 		T(test_other_writes_pass_through),
-		T(test_bad_sizes),
+		T(test_protected_capability),
+	T(test_bad_sizes),
 #undef T
 	};
 
