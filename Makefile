@@ -97,10 +97,10 @@ $(BUILD)/guest/%.S.o: %.S
 	@echo "  AS      $< (guest)"
 	$(Q)$(CC) $(KASFLAGS) -DHV_GUEST -c $< -o $@
 
-$(BUILD)/guests/%.elf: $(BUILD)/guest/tests/guests/%.c.o $(GUEST_RT_OBJS) guest-drivers/rt/guest.ld
+$(BUILD)/guests/%.elf: $(BUILD)/guest/tests/guests/%.c.o $(GUEST_RT_OBJS) $(GUEST_PVDEV_OBJS) guest-drivers/rt/guest.ld
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(GLDFLAGS) -o $@ $< $(GUEST_RT_OBJS) -lgcc
+	$(Q)$(CC) $(GLDFLAGS) -o $@ $< $(GUEST_RT_OBJS) $(GUEST_PVDEV_OBJS) -lgcc
 
 iso: $(BUILD)/hv.iso
 

@@ -6,6 +6,25 @@
 /* Vectors for which the CPU pushes an error code (SDM vol 3A table 6-1). */
 #define HAS_ERROR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 
+/* Long mode with rt_pml4 (SDM vol 3A 10.8.5): PAE, CR3, EFER.LME, then paging; then the
+ * 64-bit code segment at target. Clobbers EAX, ECX, EDX. */
+.macro LONG_MODE target
+	movl %cr4, %eax
+	orl $RT_CR4_PAE, %eax
+	movl %eax, %cr4
+	movl $rt_pml4, %eax
+	movl %eax, %cr3
+	movl $RT_MSR_EFER, %ecx
+	rdmsr
+	orl $RT_EFER_LME, %eax
+	wrmsr
+	movl %cr0, %eax
+	orl $(RT_CR0_PG | RT_CR0_PE), %eax
+	movl %eax, %cr0
+	lgdt rt_gdt_ptr
+	ljmp $RT_SEL_CODE64, $\target
+.endm
+
 /*
  * The hypervisor starts us like a multiboot(1) kernel: 32-bit protected mode, paging
  * off, flat CS/DS, EAX = magic, EBX = info (guest-physical), interrupts off, no IDT,
@@ -44,22 +63,7 @@ rt_entry32:
 	movl $(RT_WINDOW_BASE | RT_PTE_P | RT_PTE_W | RT_PTE_PS), %eax
 	call rt_fill_pd
 
-	/* Long mode: PAE, CR3, EFER.LME, then paging (SDM vol 3A 10.8.5). */
-	movl %cr4, %eax
-	orl $RT_CR4_PAE, %eax
-	movl %eax, %cr4
-	movl $rt_pml4, %eax
-	movl %eax, %cr3
-	movl $RT_MSR_EFER, %ecx
-	rdmsr
-	orl $RT_EFER_LME, %eax
-	wrmsr
-	movl %cr0, %eax
-	orl $(RT_CR0_PG | RT_CR0_PE), %eax
-	movl %eax, %cr0
-
-	lgdt rt_gdt_ptr
-	ljmp $RT_SEL_CODE64, $rt_entry64
+	LONG_MODE rt_entry64
 
 /* Fills the page directory at EDI with 512 2 MiB entries from EAX (address | flags). */
 rt_fill_pd:
@@ -101,20 +105,7 @@ rt_ap_entry32:
 	cld
 	movl %ebx, %esi
 	movl %ecx, %edi
-	movl %cr4, %eax
-	orl $RT_CR4_PAE, %eax
-	movl %eax, %cr4
-	movl $rt_pml4, %eax
-	movl %eax, %cr3
-	movl $RT_MSR_EFER, %ecx
-	rdmsr
-	orl $RT_EFER_LME, %eax
-	wrmsr
-	movl %cr0, %eax
-	orl $(RT_CR0_PG | RT_CR0_PE), %eax
-	movl %eax, %cr0
-	lgdt rt_gdt_ptr
-	ljmp $RT_SEL_CODE64, $rt_ap_entry64
+	LONG_MODE rt_ap_entry64
 
 	.code64
 rt_ap_entry64:
