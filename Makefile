@@ -176,4 +176,4 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(CORE_OBJS:.o=.d) $(GUEST_RT_OBJS:.o=.d) $(GUEST_PVDEV_OBJS:.o=.d) \
-	$(patsubst %,$(BUILD)/guest/%.d,$(DEMO_SRCS))
+	$(patsubst %,$(BUILD)/guest/%.d,$(DEMO_SRCS) $(wildcard tests/guests/*.c))
