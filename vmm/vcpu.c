@@ -85,8 +85,8 @@ static void report_exits(const struct vcpu *v)
 					 exit_kind_name((enum exit_kind)k),
 					 (unsigned long long)v->exits[k]);
 	}
-	pr_info("guest: %s exits total=%llu%s", v->guest->name, (unsigned long long)total,
-		n ? line : "");
+	pr_info("guest: %s exits total=%llu%s injected=%llu", v->guest->name,
+		(unsigned long long)total, n ? line : "", (unsigned long long)v->injected);
 }
 
 void vcpu_exit_guest(struct vcpu *v, int status)
@@ -138,6 +138,7 @@ static void deliver_irqs(struct vcpu *v)
 		if (timer)
 			v->timer_deadline = 0;
 		vcpu_vendor->inject_irq(v, (uint8_t)vec);
+		v->injected++;
 		if (sched_irq_next(v, now, &timer) < 0)
 			return;
 	}

@@ -158,6 +158,7 @@ struct vcpu {
 	uint64_t fpu_area;
 
 	uint64_t exits[EXIT_KIND_COUNT];
+	uint64_t injected;		/* external interrupts injected (upcalls, timer vectors) */
 
 	/* Back-end private: VMCS/VMCB addresses and the like. */
 	uint64_t vendor[VCPU_VENDOR_WORDS];
