@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Demo service partition: prints its start info, then watches the children with HC_PART_LIST until they end. */
+/* Demo service partition: prints its start info, serves the children's pvblk channels from its disks, and watches the children with HC_PART_LIST until they end. */
+#include "guest-drivers/blk/blkback.h"
 #include "guest-drivers/rt/rt.h"
 
 #define LIST_MAX	8u		/* the manifest's partition limit */
@@ -8,6 +9,7 @@
 
 static struct hv_part_status parts[LIST_MAX], seen[LIST_MAX];
 static uint32_t nseen;
+static struct blkdev disks[BLK_MAX_DISKS];
 
 static const char *role_name(uint32_t role)
 {
@@ -79,12 +81,54 @@ static int64_t look(uint32_t *children_running)
 	return n;
 }
 
+/*
+ * Probes the disks, has their interrupts wake it, and serves every pvblk channel until
+ * all their front ends have ended (blkback_run's rule). 0, or 1 if blkback could not
+ * start or gave up with a front end still there.
+ */
+static int serve_disks(uint64_t give_up_s)
+{
+	unsigned int n = blkdev_probe_all(disks, BLK_MAX_DISKS);
+	int r;
+
+	for (unsigned int i = 0; i < n; i++) {
+		r = blkdev_irq_on(&disks[i]);
+		if (r)
+			rt_printf("svc: disk %u: no interrupt (%d): polled\n", i, r);
+		rt_printf("svc: disk %u: %s sectors=%lu max_sectors=%u queue_depth=%u flush=%u "
+			  "irq_port=%u\n", i, disks[i].name, disks[i].sectors, disks[i].max_sectors,
+			  disks[i].queue_depth, disks[i].can_flush, disks[i].irq_port);
+	}
+	r = blkback_init(disks, n);
+	if (r < 0) {
+		rt_printf("svc: blkback_init: error %d\n", r);
+		return 1;
+	}
+	rt_printf("svc: serving %d pvblk channel(s) from %u disk(s)\n", r, n);
+	if (!r)
+		return 0;
+	r = blkback_run(give_up_s);
+	blkback_print_stats();
+	if (r) {
+		rt_printf("svc: pvblk front ends still there after %lu s: giving up\n", give_up_s);
+		return 1;
+	}
+	rt_printf("svc: pvblk front ends all ended\n");
+	return 0;
+}
+
+/*
+ * Lists the partitions, then serves the disks (blkback sleeps on its events, so the list
+ * is not refreshed meanwhile), then watches the children until none runs: the service
+ * never ends before its children. Exit status 0 if both went well.
+ */
 int rt_main(void)
 {
 	const struct hv_start_info *si = rt_start_info();
-	uint64_t hz = rt_tsc_hz(), start = rt_rdtsc(), deadline = start;
+	uint64_t hz = rt_tsc_hz(), start = rt_rdtsc(), deadline;
 	uint32_t running = 0;
 	int64_t n;
+	int disk_err;
 
 	if (!si) {
 		rt_printf("svc: no start info: not started from a manifest\n");
@@ -93,19 +137,22 @@ int rt_main(void)
 	print_start_info(si);
 	if (si->role != HV_ROLE_SERVICE)
 		rt_printf("svc: warning: not the service partition; HC_PART_LIST will say no\n");
-	do {
+	n = look(&running);
+	disk_err = serve_disks(GIVE_UP_S);
+	deadline = rt_rdtsc();
+	while (n >= 0) {
 		n = look(&running);
-		if (n < 0) {
-			rt_printf("svc: HC_PART_LIST: error %ld\n", n);
-			return 1;
-		}
-		if (!running)
+		if (n < 0 || !running || rt_rdtsc() - start >= GIVE_UP_S * hz)
 			break;
 		deadline += hz / 1000 * POLL_MS;
 		while (!rt_wait_event_until(deadline))
 			;
-	} while (rt_rdtsc() - start < GIVE_UP_S * hz);
+	}
+	if (n < 0) {
+		rt_printf("svc: HC_PART_LIST: error %ld\n", n);
+		return 1;
+	}
 	rt_printf("svc: %s; %ld partitions seen\n",
 		  running ? "children still running, giving up" : "all children ended", n);
-	return running ? 1 : 0;
+	return running || disk_err ? 1 : 0;
 }

@@ -1,15 +1,26 @@
 # SPDX-License-Identifier: MIT
-# The default demo (tests/manifests/demo.hvm): svc on CPU 0, ping and pong sharing CPU 1,
-# 100 messages over a raw channel's ring with events both ways.
-DESC="demo.hvm: ping sends 100 messages to pong over the raw channel (both on cpu 1, time-sliced), every reply checked; svc lists the partitions; all exit 0"
+# The default demo (tests/manifests/demo.hvm) under Bochs (vmx): svc on CPU 0 with an IDE
+# disk (the PIIX3's secondary master), ping, pong and store sharing CPU 1; 100 messages
+# over a raw channel's ring with events both ways, and store's pattern through pvblk
+# onto the disk.
+DESC="demo.hvm: ping sends 100 messages to pong over the raw channel (ping, pong and store time-sliced on cpu 1), every reply checked; store writes 64 sectors through pvblk to its slice of svc's IDE disk, flushes, reads back (blkback in svc, IDE interrupt as an event), diskpat.py finds them in the image at the slice's offset; svc lists the partitions; all exit 0"
 PLATFORM=bochs
 CPU=corei7_skylake_x
 SMP=2
 CMDLINE="loglevel=info"
 . "$ROOT/tests/scenarios/guest.inc"
 MODULES=(manifest="$ROOT/tests/manifests/demo.hvm" "$(guest_module svc demo-svc)"
-	"$(guest_module ping demo-ping)" "$(guest_module pong demo-pong)")
+	"$(guest_module ping demo-ping)" "$(guest_module pong demo-pong)"
+	"$(guest_module store demo-store)")
+DISK=$OUT/disk.img
+
+prepare() {
+	rm -f "$OUT/disk.img"
+	truncate -s 64M "$OUT/disk.img"
+}
 
 check() {
+	expect '^\[svc\] svc: disk 0: ide 00:01\.1 sectors=131072 max_sectors=256 queue_depth=1 '
+	expect '^devirq: svc 00:01\.1 isa 1 -> vector '
 	expect_demo
 }
