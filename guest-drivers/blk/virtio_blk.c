@@ -204,6 +204,13 @@ static void find_caps(struct vblk *v, uint16_t bdf)
 
 /* Reset, then ACKNOWLEDGE | DRIVER and the features we handle: 3.1.1 steps 1-6. */
 __attribute__((warn_unused_result))
+static bool dma_translated(void)
+{
+	const struct hv_start_info *si = rt_start_info();
+
+	return si && (si->dma_flags & HV_DMA_IOMMU);
+}
+
 static int negotiate(struct vblk *v)
 {
 	uint64_t offered;
@@ -223,6 +230,15 @@ static int negotiate(struct vblk *v)
 	v->features = offered & F_WANTED;
 	if (!(v->features & F_VERSION_1))
 		return -HV_ENOTSUP;	/* a legacy-only device */
+	/*
+	 * Behind an IOMMU our DMA addresses are guest-physical: a device without
+	 * ACCESS_PLATFORM would bypass the translation and hit other memory (6.1).
+	 */
+	if (dma_translated() && !(v->features & F_ACCESS_PLATFORM)) {
+		rt_printf("virtio-blk: device bypasses the IOMMU (no ACCESS_PLATFORM: QEMU "
+			  "needs iommu_platform=on): refused\n");
+		return -HV_ENOTSUP;
+	}
 	wr32(v, CFG_COMMON, COM_GFSELECT, 0);
 	wr32(v, CFG_COMMON, COM_GF, (uint32_t)v->features);
 	wr32(v, CFG_COMMON, COM_GFSELECT, 1);
