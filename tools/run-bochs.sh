@@ -3,7 +3,8 @@
 # Boot a GRUB ISO of the hypervisor under Bochs 2.7, headless, and return its status.
 #
 # usage: tools/run-bochs.sh --iso F [--cpu MODEL] [--smp N] [--mem MiB] [--ips N]
-#          [--disk FILE] [--log FILE] [--timeout S] [--stop-on REGEX] [--dry-run]
+#          [--disk FILE] [--nic slirp|null] [--log FILE] [--timeout S] [--stop-on REGEX]
+#          [--dry-run]
 #
 #   --iso F          GRUB ISO (tools/mkiso.sh) on the first IDE channel, booted as a CD
 #   --cpu MODEL      corei7_skylake_x (default: VMX + EPT + VPID + unrestricted guest +
@@ -15,6 +16,9 @@
 #                    makes the BIOS's waits shorter; the TSC still ticks once per instruction.
 #   --disk FILE      a raw (flat) disk image on the second IDE channel's master (ata1-master,
 #                    ports 0x170/0x376), written in place; its size must be a multiple of 512
+#   --nic KIND       an e1000 (82540EM, PCI slot chosen by Bochs, MAC 52:54:00:12:34:58) on
+#                    Bochs's user network, restricted to its own services (slirp: gateway
+#                    10.0.2.2, nothing leaves the machine), or on no network at all (null)
 #   --log FILE       serial (COM1) log (default: a temp file, printed on stdout at the end);
 #                    Bochs's own log (and port 0xe9 output) goes next to it, FILE.bochs.log
 #                    for FILE.log, with the generated bochsrc at its top
@@ -37,7 +41,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib-run.sh
 . "$here/lib-run.sh"
 
-iso='' disk='' cpu=corei7_skylake_x smp=1 mem=256 ips=4000000 log='' timeout=0 stop='' dry=0
+iso='' disk='' nic='' cpu=corei7_skylake_x smp=1 mem=256 ips=4000000 log='' timeout=0 stop='' dry=0
 
 need() { [[ $# -ge 2 ]] || run_die "option $1 needs a value"; }
 while [[ $# -gt 0 ]]; do
@@ -48,6 +52,7 @@ while [[ $# -gt 0 ]]; do
 	--mem) need "$@"; mem=$2; shift 2 ;;
 	--ips) need "$@"; ips=$2; shift 2 ;;
 	--disk) need "$@"; disk=$2; shift 2 ;;
+	--nic) need "$@"; nic=$2; shift 2 ;;
 	--log) need "$@"; log=$2; shift 2 ;;
 	--timeout) need "$@"; timeout=$2; shift 2 ;;
 	--stop-on) need "$@"; stop=$2; shift 2 ;;
@@ -68,6 +73,7 @@ if [[ -n $disk ]]; then
 	[[ -f $disk ]] || run_die "no such disk image: $disk"
 	(($(stat -c %s "$disk") % 512 == 0)) || run_die "disk image size is not a multiple of 512: $disk"
 fi
+[[ -z $nic || $nic == slirp || $nic == null ]] || run_die "--nic wants slirp or null, not '$nic'"
 command -v bochs >/dev/null || run_die "bochs not found (run tools/deps.sh)"
 
 find_rom() {
@@ -119,6 +125,13 @@ RC
 ata1: enabled=1, ioaddr1=0x170, ioaddr2=0x370, irq=15
 ata1-master: type=disk, path="$disk", mode=flat
 RC
+# The NIC: slirp's configuration file must start with its magic line.
+if [[ $nic == slirp ]]; then
+	printf '# slirp config\nrestricted = 1\n' >"$tmp/slirp.conf"
+	echo "e1000: enabled=1, mac=52:54:00:12:34:58, ethmod=slirp, script=$tmp/slirp.conf" >>"$tmp/bochsrc"
+elif [[ $nic == null ]]; then
+	echo "e1000: enabled=1, mac=52:54:00:12:34:58, ethmod=null" >>"$tmp/bochsrc"
+fi
 echo c >"$tmp/cmds"
 ((dry)) && { cat "$tmp/bochsrc"; exit 0; }
 

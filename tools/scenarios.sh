@@ -9,7 +9,8 @@
 # environment: JOBS (parallel runs, default 2), HV (default build/hv.elf),
 #              HV32 (default build/hv32.elf, for BOOT=kernel scenarios)
 # A Bochs scenario may also set DISK=PATH (usually made by its prepare, under $OUT): a raw
-# disk image attached as ata1-master (tools/run-bochs.sh --disk).
+# disk image attached as ata1-master (tools/run-bochs.sh --disk), and NIC=slirp|null: an
+# e1000 on that network (tools/run-bochs.sh --nic).
 #
 # Per scenario, build/scenarios/NAME/ keeps serial.log (COM1, CRs removed), the
 # emulator's own log (serial.qemu.log or serial.bochs.log), run.txt (command, exit status,
@@ -152,7 +153,7 @@ done
 run_one() {
 	local n=$1 start rc
 	start=${EPOCHREALTIME/[.,]/}
-	DISK=''
+	DISK='' NIC=''
 	scn_load "$n" >/dev/null
 	SCN_FAILFILE=$OUT/failures.txt
 	: >"$SCN_FAILFILE"
@@ -177,6 +178,7 @@ run_one() {
 		cmd=(bash "$ROOT/tools/run-bochs.sh" --iso "$BASE/.iso/${iso_of[$n]}.iso" --cpu "$CPU")
 		[[ -z $IPS ]] || cmd+=(--ips "$IPS")
 		[[ -z $DISK ]] || cmd+=(--disk "$DISK")
+		[[ -z $NIC ]] || cmd+=(--nic "$NIC")
 		;;
 	esac
 	cmd+=(--smp "$SMP" --mem "$MEM" --log "$LOG" --timeout "$TIMEOUT")

@@ -19,15 +19,28 @@
  *                           size / 32 (an 8K ring): data=128K for REQ=8
  *   outside=1               reads at and across the slice's end get PVBLK_S_RANGE, and
  *                           the device still works after them
+ *   delay=MS                sleep MS ms after opening, before the options above
+ *   within=S                PASS only if everything above ended within S seconds of
+ *                           the open (pvblk-flood: a flood next door does not starve us)
+ *   tput=SECTOR:MIB:DEPTH   throughput (`make bench`): write then read MIB MiB from
+ *                           SECTOR in requests of one buffer (at most 64 KiB; tput_req=
+ *                           SECTORS to change) with DEPTH in flight, each pass timed; the
+ *                           buffers are filled once, before, and nothing is checked, as
+ *                           blksvc's selftest=. MIB 0: no pass (a baseline of exits)
+ *   flood=S                 keep every buffer in flight with writes over the slice
+ *                           (64 KiB each at most, wrapping) for S seconds, then drain
  * Lines: "blkchild: CHAN sectors=N ...", PASS/FAIL, "blkchild: queue ... sent=K
- * received=E requests=R" per pass (events sent to / received from the back end), then
- * "summary: ..."; exit status 0 iff all passed.
+ * received=E requests=R" per pass (events sent to / received from the back end),
+ * "blkchild: tput write|read depth=D bytes=B requests=R ticks=T sent=K received=E",
+ * "blkchild: flood start ...", "blkchild: flood end requests=N errors=E ...", "blkchild:
+ * done in N ms", then "summary: ..."; exit status 0 iff all passed.
  */
 
 #define QUEUE_SEED	0x51ed5eedu	/* disk.c's: tools/diskpat.py checks it the same way */
 #define DEPTH_DEFAULT	32
 #define BUF_BYTES	(256u * 1024)
 #define WAIT_S		30
+#define TPUT_REQ_MAX	128u		/* sectors: 64 KiB, blksvc's selftest request */
 
 static uint8_t iobuf[BUF_BYTES] __attribute__((aligned(4096)));
 static struct blkfront dev;
@@ -183,6 +196,7 @@ struct qpass {
 	uint16_t op;
 	uint64_t sector;
 	uint32_t req;
+	bool raw;			/* tput: the buffers as they are, nothing checked */
 	unsigned int total, next, completed, bad, first_bad;
 };
 
@@ -192,7 +206,7 @@ static void q_done(struct blkfront *f, struct blkfront_req *r)
 {
 	unsigned int i = (unsigned int)((r->sector - q.sector) / q.req);
 
-	if (r->status || (r->op == PVBLK_OP_READ &&
+	if (r->status || (r->op == PVBLK_OP_READ && !q.raw &&
 			  disk_pat_check(r->buf, r->sector, r->count, QUEUE_SEED) != r->count)) {
 		if (!q.bad++)
 			q.first_bad = i;
@@ -210,9 +224,9 @@ static void q_fill(unsigned int depth)
 		r->sector = q.sector + (uint64_t)q.next * q.req;
 		r->count = q.req;
 		r->done = q_done;
-		if (q.op == PVBLK_OP_WRITE)
+		if (!q.raw && q.op == PVBLK_OP_WRITE)
 			disk_pat_fill(r->buf, r->sector, r->count, QUEUE_SEED);
-		else
+		else if (!q.raw)
 			memset(r->buf, 0, (size_t)r->count * 512);
 		q.next++;
 		if (blkfront_submit(&dev, r)) {
@@ -224,28 +238,41 @@ static void q_fill(unsigned int depth)
 	}
 }
 
-static void q_pass(uint16_t op, uint64_t sector, uint64_t count, uint32_t req, unsigned int depth)
+/* The events sent and received during a pass. */
+struct qcount {
+	uint64_t ticks, kicks, events;
+};
+
+/* One pass of count sectors in req-sector requests, depth in flight: its counts. */
+static struct qcount q_run(uint16_t op, uint64_t sector, uint64_t count, uint32_t req,
+			   unsigned int depth, bool raw)
 {
 	uint64_t t0 = rt_rdtsc(), end = t0 + WAIT_S * rt_tsc_hz();
 	uint64_t kicks = dev.st.kicks, events = dev.st.events;
-	unsigned int want = depth < dev.layout.nbufs ? depth : dev.layout.nbufs;
 
-	q = (struct qpass){ .op = op, .sector = sector, .req = req,
+	q = (struct qpass){ .op = op, .sector = sector, .req = req, .raw = raw,
 			    .total = (unsigned int)(count / req) };
 	dev.st.max_inflight = 0;
 	while (q.completed < q.total && rt_rdtsc() < end) {
 		q_fill(depth);
 		blkfront_wait(&dev, end);
 	}
-	kicks = dev.st.kicks - kicks;
-	events = dev.st.events - events;
+	return (struct qcount){ .ticks = rt_rdtsc() - t0, .kicks = dev.st.kicks - kicks,
+				.events = dev.st.events - events };
+}
+
+static void q_pass(uint16_t op, uint64_t sector, uint64_t count, uint32_t req, unsigned int depth)
+{
+	unsigned int want = depth < dev.layout.nbufs ? depth : dev.layout.nbufs;
+	struct qcount c = q_run(op, sector, count, req, depth, false);
+
 	rt_report(q.completed == q.total && !q.bad && dev.st.max_inflight == want,
 		  "queue: %s %u requests of %u sectors at depth %u: %u completed, %u bad (first %d), "
 		  "max_inflight=%u of %u", op == PVBLK_OP_WRITE ? "write" : "read", q.total, req,
 		  depth, q.completed, q.bad, q.bad ? (int)q.first_bad : -1, dev.st.max_inflight, want);
 	rt_printf("blkchild: queue %s depth=%u: sent=%lu received=%lu requests=%u ticks=%lu\n",
-		  op == PVBLK_OP_WRITE ? "write" : "read", depth, kicks, events, q.total,
-		  rt_rdtsc() - t0);
+		  op == PVBLK_OP_WRITE ? "write" : "read", depth, c.kicks, c.events, q.total,
+		  c.ticks);
 }
 
 static void queue_test(uint64_t sector, uint64_t count, uint32_t req, unsigned int depth)
@@ -260,13 +287,103 @@ static void queue_test(uint64_t sector, uint64_t count, uint32_t req, unsigned i
 	q_pass(PVBLK_OP_READ, sector, count, req, 1);
 }
 
+/* ---- throughput (make bench) ---- */
+
+static uint32_t tput_req(void)
+{
+	uint64_t req = TPUT_REQ_MAX;
+
+	(void)rt_cmdline_u64("tput_req", &req);
+	return (uint32_t)(req < dev.max_sectors ? req : dev.max_sectors);
+}
+
+static void tput(uint64_t sector, uint64_t mib, unsigned int depth)
+{
+	uint32_t req = tput_req();
+	uint64_t count = mib * 1024 * 1024 / 512 / req * req;
+	unsigned int want = depth < dev.layout.nbufs ? depth : dev.layout.nbufs;
+	static const uint16_t ops[2] = { PVBLK_OP_WRITE, PVBLK_OP_READ };
+
+	if (!mib) {
+		rt_printf("blkchild: tput: no pass (MIB 0: a baseline)\n");
+		return;
+	}
+	if (!rt_report(req && depth && in_slice(sector, count) &&
+		       !(dev.info_flags & PVBLK_INFO_READONLY),
+		       "tput: %lu MiB from %lu in requests of %u sectors at depth %u fit the slice",
+		       mib, sector, req, depth))
+		return;
+	for (uint32_t i = 0; i < dev.layout.nbufs; i++)
+		disk_pat_fill(dev.reqs[i].buf, i, req, QUEUE_SEED);
+	for (unsigned int k = 0; k < 2; k++) {
+		struct qcount c = q_run(ops[k], sector, count, req, depth, true);
+		const char *what = ops[k] == PVBLK_OP_WRITE ? "write" : "read";
+
+		rt_report(q.completed == q.total && !q.bad && dev.st.max_inflight == want,
+			  "tput: %s %u requests of %u sectors at depth %u: %u completed, %u bad, "
+			  "max_inflight=%u of %u", what, q.total, req, depth, q.completed, q.bad,
+			  dev.st.max_inflight, want);
+		rt_printf("blkchild: tput %s depth=%u bytes=%lu requests=%u ticks=%lu sent=%lu "
+			  "received=%lu\n", what, depth, (uint64_t)q.completed * req * 512,
+			  q.completed, c.ticks, c.kicks, c.events);
+	}
+}
+
+/* ---- flood (pvblk-flood): every buffer in flight, for seconds ---- */
+
+static uint64_t flood_done, flood_errors;
+
+static void flood_cb(struct blkfront *f, struct blkfront_req *r)
+{
+	flood_done++;
+	if (r->status)
+		flood_errors++;
+}
+
+static void flood(uint64_t seconds)
+{
+	uint64_t t0 = rt_rdtsc(), hz = rt_tsc_hz(), stop = t0 + seconds * hz;
+	uint32_t req = tput_req(), per = (uint32_t)(dev.sectors / req), next = 0;
+	uint64_t sent = 0, kicks = dev.st.kicks;
+	struct blkfront_req *r;
+
+	if (!rt_report(per && !(dev.info_flags & PVBLK_INFO_READONLY),
+		       "flood: requests of %u sectors fit the slice", req))
+		return;
+	rt_printf("blkchild: flood start seconds=%lu depth=%u req=%u\n", seconds,
+		  dev.layout.nbufs, req);
+	dev.st.max_inflight = 0;
+	while (rt_rdtsc() < stop) {
+		while ((r = blkfront_get(&dev))) {
+			r->op = PVBLK_OP_WRITE;
+			r->sector = (uint64_t)(next++ % per) * req;
+			r->count = req;
+			r->done = flood_cb;
+			if (blkfront_submit(&dev, r)) {
+				blkfront_put(&dev, r);
+				flood_errors++;
+				break;
+			}
+			sent++;
+		}
+		blkfront_wait(&dev, stop);
+	}
+	while (dev.st.inflight && rt_rdtsc() < stop + WAIT_S * hz)
+		blkfront_wait(&dev, stop + WAIT_S * hz);
+	rt_printf("blkchild: flood end requests=%lu completed=%lu errors=%lu max_inflight=%u "
+		  "sent=%lu ms=%lu\n", sent, flood_done, flood_errors, dev.st.max_inflight,
+		  dev.st.kicks - kicks, (rt_rdtsc() - t0) / (hz / 1000));
+	rt_report(flood_done == sent && !flood_errors && dev.st.max_inflight == dev.layout.nbufs,
+		  "flood: %lu requests, all answered OK, %u in flight", sent, dev.st.max_inflight);
+}
+
 /* ---- main ---- */
 
 int rt_main(void)
 {
 	char name[32];
 	const char *chan = opt_word("chan", name, sizeof(name));
-	uint64_t v[3], depth = DEPTH_DEFAULT;
+	uint64_t v[3], depth = DEPTH_DEFAULT, t0;
 	int n;
 
 	rt_printf("blkchild: cmdline \"%s\"\n", rt_boot.cmdline);
@@ -278,6 +395,14 @@ int rt_main(void)
 		  !!(dev.info_flags & PVBLK_INFO_READONLY), !!(dev.info_flags & PVBLK_INFO_FLUSH),
 		  !!(dev.info_flags & PVBLK_INFO_DISCARD), dev.layout.nbufs, dev.layout.buf_size,
 		  dev.epoch);
+	t0 = rt_rdtsc();
+	if (opt_nums("delay", v, 1) == 1)
+		while (!rt_wait_event_until(t0 + v[0] * (rt_tsc_hz() / 1000)))
+			;
+	if ((n = opt_nums("tput", v, 3)) != 0 && rt_report(n == 3, "tput= option is SECTOR:MIB:DEPTH"))
+		tput(v[0], v[1], (unsigned int)v[2]);
+	if (opt_nums("flood", v, 1) == 1)
+		flood(v[0]);
 	if ((n = opt_nums("write", v, 3)) != 0 &&
 	    rt_report(n == 3 && in_slice(v[0], v[1]), "write= option is SECTOR:COUNT:SEED in the slice"))
 		write_flush_check(v[0], v[1], (uint32_t)v[2]);
@@ -291,6 +416,14 @@ int rt_main(void)
 	}
 	if (opt_nums("outside", v, 1) == 1 && v[0])
 		outside();
+	if (opt_nums("within", v, 1) == 1 || opt("delay") || opt("flood")) {
+		uint64_t ms = (rt_rdtsc() - t0) / (rt_tsc_hz() / 1000);
+
+		rt_printf("blkchild: done in %lu ms\n", ms);
+		if (opt_nums("within", v, 1) == 1)
+			rt_report(ms <= v[0] * 1000, "within: everything done in %lu ms, bound %lu s",
+				  ms, v[0]);
+	}
 	rt_printf("blkchild: totals: %lu requests, %lu events sent, %lu received, %lu stray, "
 		  "%u attachments, %u link checks\n", dev.st.submitted, dev.st.kicks, dev.st.events,
 		  dev.st.stray, dev.st.attaches, dev.st.link_checks);
