@@ -17,9 +17,9 @@ struct netdev;
 /*
  * A frame handed to the stack by poll(): data is the driver's receive buffer, valid
  * until rx() returns (copy what must outlive it). Transmit takes a buffer in partition
- * memory or a channel window (the device DMAs from rt_dma_addr(buf): the switch can send
- * a child's frame straight from its channel's data region), which the caller keeps
- * untouched until tx_done() reports it.
+ * memory (the device DMAs from rt_dma_addr(buf)), which the caller keeps untouched until
+ * tx_done() reports it. The switch sends its own copy of a child's frame, never the
+ * channel's data region: a child could rewrite a frame there after the source check.
  */
 struct netdev_ops {
 	/*
