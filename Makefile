@@ -129,7 +129,9 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/te
 UCFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
            -fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter -I. -DHOST_TEST
 
-$(BUILD)/unit/%: tests/unit/%.c tests/unit/%.srcs $(shell cat tests/unit/*.srcs 2>/dev/null) $(wildcard tests/unit/*.h)
+UNIT_HDRS := $(wildcard tests/unit/*.h include/abi/*.h vmm/*.h pvdev/*.h iommu/*.h iommu/*/*.h \
+	arch/x86/*.h guest-drivers/*/*.h tests/unit/fixtures/*/*.inc)
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/%.srcs $(shell cat tests/unit/*.srcs 2>/dev/null) $(UNIT_HDRS)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(UCFLAGS) -o $@ $< $(shell cat tests/unit/$*.srcs) -lcmocka -pthread
