@@ -203,7 +203,6 @@ static void find_caps(struct vblk *v, uint16_t bdf)
 }
 
 /* Reset, then ACKNOWLEDGE | DRIVER and the features we handle: 3.1.1 steps 1-6. */
-__attribute__((warn_unused_result))
 static bool dma_translated(void)
 {
 	const struct hv_start_info *si = rt_start_info();
@@ -211,6 +210,7 @@ static bool dma_translated(void)
 	return si && (si->dma_flags & HV_DMA_IOMMU);
 }
 
+__attribute__((warn_unused_result))
 static int negotiate(struct vblk *v)
 {
 	uint64_t offered;
