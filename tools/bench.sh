@@ -75,6 +75,89 @@ run_fuzz() {
 	done
 }
 
+# pvblk (issue 6), on QEMU with a virtio-blk disk and icount: tests/manifests/pvblk-bench*.hvm.
+# Throughput: blksvc's selftest= (its own disk, directly through blkdev) then blkchild's
+# tput= (the same through pvblk), both 32 MiB written then read in 64 KiB requests at
+# depth 32, in one run; PVBLK_RUNS runs (default 3), the median ratio. Exits and injected
+# interrupts per request: whole-life counts of the qd32 and qd1 runs minus the idle run's
+# (the same partitions, no requests), over the requests made.
+pvblk_boot() {
+	local k=$1 img=$out/pvblk-disk.img m=pvblk-bench${1:+-$1}
+	[[ $k == tput* ]] && m=pvblk-bench
+	bash "$here/mkiso.sh" "$out/pvblk-$k.iso" "$hv" "loglevel=info exit" \
+		"manifest=$root/tests/manifests/$m.hvm" "blksvc=$root/build/guests/blksvc.elf" \
+		"blkchild=$root/build/guests/blkchild.elf" >/dev/null
+	rm -f "$img"
+	truncate -s 128M "$img"
+	bash "$here/run-qemu.sh" --cpu EPYC --smp 2 --iso "$out/pvblk-$k.iso" --log "$out/pvblk-$k.log" \
+		--timeout 300 --extra "-icount shift=0,sleep=off -rtc clock=vm \
+		-drive file=$img,if=none,id=d0,format=raw \
+		-device virtio-blk-pci,drive=d0,disable-legacy=on,addr=0x4" >/dev/null 2>&1 || true
+	tr -d '\r\000' <"$out/pvblk-$k.log" >"$out/pvblk-$k.log.tmp" && mv -f "$out/pvblk-$k.log.tmp" "$out/pvblk-$k.log"
+}
+
+# pvblk_sum LOG RE KEY: the sum of KEY= over the lines matching RE.
+pvblk_sum() {
+	grep -E "$2" "$1" | sed -nE "s/.*[[:space:]]$3=([0-9]+).*/\1/p" | awk '{ s += $1 } END { print s + 0 }'
+}
+
+run_pvblk() {
+	local runs=${PVBLK_RUNS:-3} i log nb nt cb ct ratios=() k
+	echo "pvblk on qemu-epyc-svm, virtio-blk, icount (ticks = instructions of both CPUs)."
+	echo "Throughput: 32 MiB written then read in 64 KiB requests, 32 in flight; MB per"
+	echo "million ticks (= MB/s at 1 instruction per ns). native: the service on its own"
+	echo "disk (blkdev); child: through pvblk. Polled disk (see pvblk-bench.hvm); target >= 0.9."
+	printf '%-8s %12s %12s %12s %12s %8s\n' run native_w native_r child_w child_r ratio
+	for ((i = 1; i <= runs; i++)); do
+		pvblk_boot "tput$i"
+		log=$out/pvblk-tput$i.log
+		nb=$(pvblk_sum "$log" '\[svc\] blksvc: selftest ' bytes)
+		nt=$(pvblk_sum "$log" '\[svc\] blksvc: selftest ' ticks)
+		cb=$(pvblk_sum "$log" '\[t\] blkchild: tput ' bytes)
+		ct=$(pvblk_sum "$log" '\[t\] blkchild: tput ' ticks)
+		if ((nb == 0 || nt == 0 || cb != nb || ct == 0)) || grep -qE 'errors=[1-9]|\[t\] FAIL' "$log"; then
+			printf '%-8s FAILED: see %s\n' "$i" "$log"
+			continue
+		fi
+		pvblk_mbt() { awk -v b="$(pvblk_sum "$log" "$1" bytes)" -v t="$(pvblk_sum "$log" "$1" ticks)" \
+			'BEGIN { printf "%.1f", b / t * 1000 }'; }
+		ratios+=("$(awk -v a="$cb" -v b="$ct" -v c="$nb" -v d="$nt" 'BEGIN { printf "%.3f", (a / b) / (c / d) }')")
+		printf '%-8s %12s %12s %12s %12s %8s\n' "$i" "$(pvblk_mbt '\[svc\] blksvc: selftest write')" \
+			"$(pvblk_mbt '\[svc\] blksvc: selftest read')" "$(pvblk_mbt '\[t\] blkchild: tput write')" \
+			"$(pvblk_mbt '\[t\] blkchild: tput read')" "${ratios[-1]}"
+	done
+	((${#ratios[@]})) && printf '%-8s %60s\n' median \
+		"$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
+	echo
+	echo "Per request (whole-life counts minus the idle run's, / requests; disk interrupts on)."
+	echo "hcall: hypercalls (event sends, waits, timers); inj: injected interrupts; target at"
+	echo "most 0.1 exits per request at depth 32. Bytes copied per byte moved: blkback's copied/bytes."
+	for k in idle qd32 qd1; do pvblk_boot "$k"; done
+	local base=$out/pvblk-idle.log
+	pvblk_field() { sed -nE "s/^guest: $2 exits.*[[:space:]]$3=([0-9]+).*/\1/p" "$1" | head -1; }
+	printf '%-6s %6s %10s %10s %10s %10s %10s %10s %10s\n' depth reqs child_exits child_hcall \
+		child_inj svc_exits svc_hcall svc_inj copied/B
+	for k in qd32 qd1; do
+		log=$out/pvblk-$k.log
+		local reqs copied bytes row=() p f
+		reqs=$(pvblk_sum "$log" '\[t\] blkchild: tput ' requests)
+		copied=$(pvblk_sum "$log" '\[svc\] blkback: data t-disk: ' copied)
+		bytes=$(pvblk_sum "$log" '\[svc\] blkback: data t-disk: ' bytes)
+		if ((reqs == 0)) || [[ -z $(pvblk_field "$log" t total) || -z $(pvblk_field "$base" t total) ]]; then
+			printf '%-6s FAILED: see %s\n' "${k#qd}" "$log"
+			continue
+		fi
+		for p in t svc; do
+			for f in total hypercall injected; do
+				row+=("$(awk -v a="$(pvblk_field "$log" $p $f)" -v b="$(pvblk_field "$base" $p $f)" -v r="$reqs" \
+					'BEGIN { printf "%.3f", (a - b) / r }')")
+			done
+		done
+		printf '%-6s %6s %10s %10s %10s %10s %10s %10s %10s\n' "${k#qd}" "$reqs" "${row[@]}" \
+			"$(awk -v c="$copied" -v b="$bytes" 'BEGIN { printf "%.3f", b ? c / b : -1 }')"
+	done
+}
+
 {
 	echo "Exit round trips in TSC ticks (= instructions on these platforms), medians of 64."
 	echo "cpuid: bare CPUID in root mode; exit: CPUID from a guest, entry to resume;"
@@ -99,4 +182,6 @@ run_fuzz() {
 	echo "calls each (1M per platform by default); every result must be the one the ABI says."
 	printf '%-22s %10s %12s %12s %12s\n' platform calls ok errors unexpected
 	run_fuzz
+	echo
+	run_pvblk || true
 } | tee "$out/results.txt"
