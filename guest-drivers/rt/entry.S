@@ -50,25 +50,33 @@ rt_entry32:
 
 	/*
 	 * PML4[0] -> PDPT, PDPT[0] -> PD, PD[i] = i * 2 MiB: [0, 1 GiB) 1:1; PDPT[3] ->
-	 * PD_WIN, the same for the channel windows [3 GiB, 4 GiB) (SDM vol 3A 4.5). Entries
-	 * for memory the partition does not have cost nothing until touched.
+	 * PD_WIN, the same for the device hole [3 GiB, 4 GiB); PDPT[64] -> PD_CHAN for the
+	 * channel windows [64 GiB, 65 GiB) (SDM vol 3A 4.5). Entries for memory the
+	 * partition does not have cost nothing until touched.
 	 */
 	movl $(rt_pdpt + RT_PTE_P + RT_PTE_W), rt_pml4
 	movl $(rt_pd + RT_PTE_P + RT_PTE_W), rt_pdpt
 	movl $(rt_pd_win + RT_PTE_P + RT_PTE_W), rt_pdpt + 8 * (RT_WINDOW_BASE >> 30)
+	movl $(rt_pd_chan + RT_PTE_P + RT_PTE_W), rt_pdpt + 8 * (RT_CHAN_BASE >> 30)
+	xorl %edx, %edx
 	movl $rt_pd, %edi
 	movl $(RT_PTE_P | RT_PTE_W | RT_PTE_PS), %eax
 	call rt_fill_pd
 	movl $rt_pd_win, %edi
 	movl $(RT_WINDOW_BASE | RT_PTE_P | RT_PTE_W | RT_PTE_PS), %eax
 	call rt_fill_pd
+	movl $RT_CHAN_BASE_HI, %edx
+	movl $rt_pd_chan, %edi
+	movl $(RT_PTE_P | RT_PTE_W | RT_PTE_PS), %eax
+	call rt_fill_pd
 
 	LONG_MODE rt_entry64
 
-/* Fills the page directory at EDI with 512 2 MiB entries from EAX (address | flags). */
+/* Fills the page directory at EDI with 512 2 MiB entries from EDX:EAX (address | flags). */
 rt_fill_pd:
 	movl $512, %ecx
 1:	movl %eax, (%edi)
+	movl %edx, 4(%edi)
 	addl $0x200000, %eax
 	addl $8, %edi
 	loop 1b
@@ -240,6 +248,8 @@ rt_pdpt:
 rt_pd:
 	.skip 4096
 rt_pd_win:
+	.skip 4096
+rt_pd_chan:
 	.skip 4096
 rt_stack:
 	.skip 16384

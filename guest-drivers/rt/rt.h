@@ -26,11 +26,16 @@
 /* entry.S maps guest-physical [0, RT_MAP_SIZE) 1:1 with 2 MiB pages. */
 #define RT_MAP_SIZE		0x40000000
 /*
- * ... and the channel windows, [RT_WINDOW_BASE, RT_WINDOW_END) = [3 GiB, 4 GiB), 1:1 too
+ * ... the device hole [RT_WINDOW_BASE, RT_WINDOW_END) = [3 GiB, 4 GiB), where the
+ * hypervisor maps the BARs of the partition's own devices at their host addresses, 1:1
+ * too; and the channel windows [RT_CHAN_BASE, RT_CHAN_END) = [64 GiB, 65 GiB)
  * (HV_CHANNEL_BASE_GPA + 16 * HV_CHANNEL_STRIDE in include/abi/startinfo.h).
  */
 #define RT_WINDOW_BASE		0xc0000000
 #define RT_WINDOW_END		0x100000000
+#define RT_CHAN_BASE		0x1000000000
+#define RT_CHAN_END		0x1040000000
+#define RT_CHAN_BASE_HI		0x10	/* RT_CHAN_BASE >> 32, for 32-bit entry code */
 
 /* The IDT: the 32 exceptions, then RT_IRQ_COUNT interrupt vectors from RT_IRQ_BASE. */
 #define RT_IRQ_BASE		32

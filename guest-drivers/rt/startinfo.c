@@ -68,10 +68,10 @@ static const char *check_regions(const struct hv_start_channel *c)
 		return "ring size not a power of two from 4K to 1M";
 	if (!c->data_size || c->data_size % PAGE || c->data_size > DATA_MAX)
 		return "data size not a multiple of 4K up to 64M";
-	if (c->ring_gpa < RT_WINDOW_BASE || c->ring_gpa >= RT_WINDOW_END || c->ring_gpa % PAGE)
+	if (c->ring_gpa < RT_CHAN_BASE || c->ring_gpa >= RT_CHAN_END || c->ring_gpa % PAGE)
 		return "ring outside the channel windows";
 	if (c->data_gpa < c->ring_gpa + c->ring_size || c->data_gpa % PAGE ||
-	    c->data_gpa > RT_WINDOW_END || c->data_size > RT_WINDOW_END - c->data_gpa)
+	    c->data_gpa > RT_CHAN_END || c->data_size > RT_CHAN_END - c->data_gpa)
 		return "data region overlaps the ring or leaves the channel windows";
 	return 0;
 }

@@ -17,12 +17,12 @@
 #define HV_START_MAX_CHANNELS	16u
 
 /*
- * Channel windows are mapped into both ends above the partition's RAM, from 3 GiB:
- * channel i's ring at HV_CHANNEL_BASE_GPA + i * HV_CHANNEL_STRIDE, its data region
- * right after the ring (both sizes from the manifest). The same window address is used
- * in both partitions.
+ * Channel windows are mapped into both ends above any partition's RAM (at most 64 GiB)
+ * and clear of the [3 GiB, 4 GiB) hole where devices' registers sit: channel i's ring at
+ * HV_CHANNEL_BASE_GPA + i * HV_CHANNEL_STRIDE, its data region right after the ring
+ * (both sizes from the manifest). The same window address is used in both partitions.
  */
-#define HV_CHANNEL_BASE_GPA	0xc0000000ull
+#define HV_CHANNEL_BASE_GPA	0x1000000000ull	/* 64 GiB */
 #define HV_CHANNEL_STRIDE	0x4000000ull	/* 64 MiB: the largest ring + data */
 
 /* hv_start_info.dma_flags */

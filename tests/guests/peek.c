@@ -30,7 +30,7 @@
 #define PTE_ADDR		0x000ffffffffff000ull
 #define GIB			0x40000000ull
 #define MIB			0x100000ull
-#define FAR_GPA			(64 * GIB)
+#define FAR_GPA			(128 * GIB)
 
 struct probe {
 	const char *what;
@@ -39,7 +39,7 @@ struct probe {
 
 static uint64_t mem_end;
 
-/* [0, mem_end) is this partition's; channel 1 (spy) at 0xc4000000 is its only window. */
+/* [0, mem_end) is this partition's; channel 1 (spy) at 0x1004000000 is its only window. */
 static uint64_t probe_gpa(unsigned int i, const char **what)
 {
 	switch (i) {
@@ -47,7 +47,7 @@ static uint64_t probe_gpa(unsigned int i, const char **what)
 	case 1: *what = "8 bytes straddling the end of its memory"; return mem_end - 4;
 	case 2: *what = "where the next partition sits in host memory (0x200000 + 16 MiB + 2 MiB gap)";
 		return mem_end + 2 * MIB;
-	case 3: *what = "far above: 64 GiB"; return FAR_GPA;
+	case 3: *what = "far above: 128 GiB"; return FAR_GPA;
 	case 4: *what = "the window of channel 0 (watch<->hold), which it is no end of";
 		return HV_CHANNEL_BASE_GPA;
 	default: return 0;
@@ -55,7 +55,7 @@ static uint64_t probe_gpa(unsigned int i, const char **what)
 }
 #define N_PROBES	5
 
-/* entry.S maps [0, 1 GiB) and [3, 4 GiB); 64 GiB gets a 2 MiB page of its own. */
+/* entry.S maps [0, 1 GiB), [3, 4 GiB) and the windows at 64 GiB; 128 GiB gets a page here. */
 static uint64_t far_pd[512] __attribute__((aligned(4096)));
 
 static void map_far(void)

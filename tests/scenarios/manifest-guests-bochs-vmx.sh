@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # Partitions and a raw channel built from a manifest (tests/manifests/guests-link.hvm).
-DESC="guests-link.hvm: plan logged; exits (cpu 0) and spin (cpu 1) created from the manifest, the raw channel mapped into both at 0xc0000000 with ports 64<->64; both exit 0"
+DESC="guests-link.hvm: plan logged; exits (cpu 0) and spin (cpu 1) created from the manifest, the raw channel mapped into both at 0x1000000000 (64 GiB) with ports 64<->64; both exit 0"
 PLATFORM=bochs
 CPU=corei7_skylake_x
 SMP=2
