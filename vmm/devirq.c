@@ -40,9 +40,9 @@
 #define IDE_ISA_IRQ(ch)		(14u + (ch))		/* compatibility mode */
 #define PAGE			0x1000ull
 
-enum devirq_kind { DEVIRQ_MSIX = 1, DEVIRQ_MSI, DEVIRQ_ISA };
+enum devirq_kind { DEVIRQ_MSIX = 1, DEVIRQ_MSI, DEVIRQ_ISA, DEVIRQ_INTX };
 
-static const char *const kind_name[] = { "", "msi-x", "msi", "isa" };
+static const char *const kind_name[] = { "", "msi-x", "msi", "isa", "intx" };
 
 /* One per host vector in use; written under devirq_lock, read by the interrupt handler. */
 struct devirq {
@@ -148,6 +148,20 @@ static int program_ide(uint16_t bdf, unsigned int index, uint8_t vector, uint32_
 	return ioapic_route_isa(IDE_ISA_IRQ(index), vector, apic);
 }
 
+/*
+ * PCI INTx (index 0), where the firmware steered the function's pin to an ISA IRQ (its
+ * interrupt line register, PCI 3.0 6.2.4): through the I/O APIC, edge-triggered.
+ */
+static int program_intx(uint16_t bdf, unsigned int index, uint8_t vector, uint32_t apic)
+{
+	const struct pci_func *f = func_of(bdf);
+
+	/* The boot-time values: the partition can write the line register, not steer this. */
+	if (!f || index || !f->irq_pin || f->irq_pin > 4 || !f->irq_line || f->irq_line > 15)
+		return -HV_ENOTSUP;
+	return ioapic_route_pci_line(f->irq_line, vector, apic);
+}
+
 static int program(struct guest *g, const struct devirq *d, uint8_t vector)
 {
 	uint32_t apic = percpu_area[g->cpu].apic_id;
@@ -157,7 +171,9 @@ static int program(struct guest *g, const struct devirq *d, uint8_t vector)
 		return program_msix(g, d->bdf, cap, d->index, vector, apic);
 	if (d->kind == DEVIRQ_MSI && (cap = cap_find(d->bdf, CAP_MSI)))
 		return program_msi(g, d->bdf, cap, d->index, vector, apic);
-	return program_ide(d->bdf, d->index, vector, apic);
+	if (d->kind == DEVIRQ_ISA)
+		return program_ide(d->bdf, d->index, vector, apic);
+	return program_intx(d->bdf, d->index, vector, apic);
 }
 
 /* ---- the hypercall ---- */
@@ -181,8 +197,13 @@ static int find_vector(unsigned int part, uint16_t bdf, unsigned int index, bool
 
 static enum devirq_kind kind_of(uint16_t bdf)
 {
-	return cap_find(bdf, CAP_MSIX) ? DEVIRQ_MSIX : cap_find(bdf, CAP_MSI) ? DEVIRQ_MSI :
-									 DEVIRQ_ISA;
+	const struct pci_func *f = func_of(bdf);
+
+	if (cap_find(bdf, CAP_MSIX))
+		return DEVIRQ_MSIX;
+	if (cap_find(bdf, CAP_MSI))
+		return DEVIRQ_MSI;
+	return f && f->class_code >> 8 == PCI_CLASS_IDE ? DEVIRQ_ISA : DEVIRQ_INTX;
 }
 
 /* Under devirq_lock: vector slot v for (part, bdf, index), programmed; its port or error. */

@@ -2,6 +2,8 @@
 /* I/O APICs (82093AA datasheet, 3.2): redirection entries for the ISA interrupts partitions own. */
 #include "arch/x86/ioapic.h"
 
+#include <stdbool.h>
+
 #include "arch/x86/cpu.h"
 #include "arch/x86/spinlock.h"
 #include "include/abi/hv_errno.h"
@@ -60,7 +62,7 @@ static uint32_t isa_gsi(unsigned int irq, uint32_t *flags)
 	return irq;
 }
 
-int ioapic_route_isa(unsigned int irq, uint8_t vector, uint32_t apic_id)
+static int route(unsigned int irq, uint8_t vector, uint32_t apic_id, bool edge_high)
 {
 	uint32_t flags, gsi;
 	uint64_t f;
@@ -68,6 +70,8 @@ int ioapic_route_isa(unsigned int irq, uint8_t vector, uint32_t apic_id)
 	if (!madt || irq > 15)
 		return -HV_ENOENT;
 	gsi = isa_gsi(irq, &flags);
+	if (edge_high)
+		flags = 0;
 	for (unsigned int i = 0; i < madt->nioapics; i++) {
 		uint64_t base = madt->ioapics[i].addr;
 		uint32_t pin = gsi - madt->ioapics[i].gsi_base;
@@ -87,4 +91,14 @@ int ioapic_route_isa(unsigned int irq, uint8_t vector, uint32_t apic_id)
 		return 0;
 	}
 	return -HV_ENOENT;
+}
+
+int ioapic_route_isa(unsigned int irq, uint8_t vector, uint32_t apic_id)
+{
+	return route(irq, vector, apic_id, false);
+}
+
+int ioapic_route_pci_line(unsigned int irq, uint8_t vector, uint32_t apic_id)
+{
+	return route(irq, vector, apic_id, true);
 }

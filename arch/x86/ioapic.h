@@ -17,5 +17,13 @@ void ioapic_init(const struct acpi_madt_info *madt);
  */
 int ioapic_route_isa(unsigned int irq, uint8_t vector, uint32_t apic_id)
 	__attribute__((warn_unused_result));
+/*
+ * The same for a PCI INTx line the firmware steered to ISA IRQ irq, programmed edge-
+ * triggered and active-high whatever the overrides say: a level-triggered entry would
+ * interrupt the host again and again until the partition acknowledged its device, and the
+ * device's line falls when it is acknowledged, so each new cause is a new edge.
+ */
+int ioapic_route_pci_line(unsigned int irq, uint8_t vector, uint32_t apic_id)
+	__attribute__((warn_unused_result));
 
 #endif

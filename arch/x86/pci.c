@@ -152,6 +152,9 @@ static void scan_func(uint16_t bdf, uint8_t *seen)
 	f.device = (uint16_t)pci_cfg_read(bdf, PCI_DEVICE_ID, 2);
 	f.class_code = pci_cfg_read(bdf, PCI_CLASS_REV, 4) >> 8;
 	f.header = (uint8_t)(pci_cfg_read(bdf, PCI_HEADER_TYPE, 1) & PCI_HEADER_LAYOUT);
+	/* As the firmware left them: a partition may rewrite the register later. */
+	f.irq_line = (uint8_t)pci_cfg_read(bdf, PCI_INT_LINE, 1);
+	f.irq_pin = (uint8_t)pci_cfg_read(bdf, PCI_INT_PIN, 1);
 	if (f.header == PCI_HEADER_NORMAL || f.header == PCI_HEADER_BRIDGE)
 		bars_size(&f);
 	func_log(&f);

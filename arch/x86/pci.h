@@ -45,6 +45,8 @@
 #define  PCI_ROM_ENABLE		(1u << 0)
 #define  PCI_ROM_MASK		0xfffff800u
 #define PCI_CAP_PTR		0x34
+#define PCI_INT_LINE		0x3c	/* the firmware's ISA IRQ for the pin (PCI 3.0 6.2.4) */
+#define PCI_INT_PIN		0x3d	/* 1-4: INTA#-INTD#, 0: none */
 #define PCI_BRIDGE_SECONDARY	0x19	/* type 1 header: bus number behind the bridge */
 #define PCI_BRIDGE_SUBORDINATE	0x1a	/* type 1 header: highest bus number below it */
 
@@ -66,6 +68,7 @@ struct pci_func {
 	uint16_t vendor;
 	uint16_t device;
 	uint8_t header;	/* PCI_HEADER_LAYOUT bits */
+	uint8_t irq_line, irq_pin;	/* at boot: the firmware's ISA IRQ and INTx pin */
 	uint32_t class_code;	/* base class 23:16, subclass 15:8, interface 7:0 */
 	struct pci_bar bar[PCI_NBARS + 1];	/* + the expansion ROM */
 };

@@ -212,7 +212,7 @@ static unsigned int e1000_poll(struct netdev *n)
 	unsigned int done;
 
 	if (n->irq_port)
-		(void)rd(e, ICR);	/* acknowledges: the next cause raises a new MSI */
+		(void)rd(e, ICR);	/* acknowledges: the next cause is a new MSI or INTx edge */
 	done = tx_complete(n, e);
 	return done + rx_complete(n, e);
 }
@@ -221,9 +221,11 @@ static unsigned int e1000_poll(struct netdev *n)
 static int e1000_irq_enable(struct netdev *n)
 {
 	struct e1000 *e = n->priv;
+	uint32_t cmd = rt_pci_read(n->bdf, RT_PCI_COMMAND, 2);
 
+	/* Without MSI: INTx, which the hypervisor routes through the I/O APIC. */
 	if (!e->has_msi)
-		return -HV_ENOTSUP;
+		rt_pci_write(n->bdf, RT_PCI_COMMAND, 2, cmd & ~RT_PCI_CMD_INTX_OFF);
 	(void)rd(e, ICR);
 	wr(e, IMS, INT_TXDW | INT_LSC | INT_RXDMT0 | INT_RXO | INT_RXT0);
 	return 0;
@@ -231,8 +233,6 @@ static int e1000_irq_enable(struct netdev *n)
 
 static const struct netdev_ops e1000_ops = { .tx = e1000_tx, .poll = e1000_poll,
 					     .irq_enable = e1000_irq_enable };
-/* Without MSI: the hypervisor does not route PCI INTx, so the NIC is polled. */
-static const struct netdev_ops e1000_ops_polled = { .tx = e1000_tx, .poll = e1000_poll };
 
 /* ---- probe ---- */
 
@@ -366,7 +366,7 @@ int e1000_probe(struct netdev *n, const struct rt_pci_dev *f)
 			     .has_msi = rt_pci_cap(f->bdf, PCI_CAP_MSI, 0) != 0 };
 	if (e->d_dma == RT_DMA_NONE)
 		return -HV_ENOMEM;
-	/* INTx off: the hypervisor cannot route it, and an interrupt nobody takes must not assert. */
+	/* INTx off until irq_enable: an interrupt nobody takes must not assert. */
 	rt_pci_enable(f->bdf, RT_PCI_CMD_MEMORY | RT_PCI_CMD_MASTER | RT_PCI_CMD_INTX_OFF);
 	ret = e1000_init(e, n);
 	if (ret) {
@@ -376,12 +376,12 @@ int e1000_probe(struct netdev *n, const struct rt_pci_dev *f)
 	n->tx_depth = TX_DESCS - 1;
 	n->irq_port = 0;
 	n->irq_index = 0;
-	n->ops = e->has_msi ? &e1000_ops : &e1000_ops_polled;
+	n->ops = &e1000_ops;
 	n->priv = e;
 	e1000_count++;
 	rt_printf("e1000: %s: %04x, mac %02x:%02x:%02x:%02x:%02x:%02x, link %s, rx %u, tx %u frames, "
 		  "%s\n", n->name, f->device, n->mac[0], n->mac[1], n->mac[2], n->mac[3], n->mac[4],
 		  n->mac[5], rd(e, STATUS) & STATUS_LU ? "up" : "down", RX_DESCS, n->tx_depth,
-		  e->has_msi ? "msi" : "no msi: polled");
+		  e->has_msi ? "msi" : "intx");
 	return 0;
 }
