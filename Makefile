@@ -107,21 +107,26 @@ iso: $(BUILD)/hv.iso
 $(BUILD)/hv.iso: $(BUILD)/hv.elf $(DEMOS) tools/mkiso.sh
 	bash tools/mkiso.sh $@ $(BUILD)/hv.elf "loglevel=info" $(DEMO_MODULES)
 
-# The default demo: tests/manifests/demo.hvm with the svc, ping, pong and store partitions.
+# The default demo: tests/manifests/demo.hvm with the svc, ping, pong, store, web and client
+# partitions (web and client run one image, netpeer).
 DEMO_MODULES = manifest=tests/manifests/demo.hvm svc=$(BUILD)/guests/demo-svc.elf \
 	ping=$(BUILD)/guests/demo-ping.elf pong=$(BUILD)/guests/demo-pong.elf \
-	store=$(BUILD)/guests/demo-store.elf
+	store=$(BUILD)/guests/demo-store.elf netpeer=$(BUILD)/guests/demo-netpeer.elf
 # svc's disk 0, a virtio-blk disk (store's slice is its sectors 2048-10239); kept between
 # runs, so the pattern store wrote can be looked at: tools/diskpat.py IMAGE 0:64:0x524f5453
 # --offset 1048576.
 DEMO_DISK = $(BUILD)/demo-disk.img
 DEMO_DISK_QEMU = -drive file=$(DEMO_DISK),if=none,id=d0,format=raw \
 	-device virtio-blk-pci,drive=d0,disable-legacy=on
+# svc's NIC, the switch's uplink: QEMU's user network, with UDP port 5555 of the host's
+# 127.0.0.1 forwarded to web (10.0.2.15:5555), which echoes what it gets.
+DEMO_NET_QEMU = -netdev user,id=n0,hostfwd=udp:127.0.0.1:5555-10.0.2.15:5555 \
+	-device virtio-net-pci,netdev=n0,disable-legacy=on
 
 run: deps image guests
 	bash tools/mkiso.sh $(BUILD)/hv.iso $(BUILD)/hv.elf "loglevel=info" $(DEMO_MODULES)
 	@[ -f $(DEMO_DISK) ] || truncate -s 64M $(DEMO_DISK)
-	bash tools/run-qemu.sh --iso $(BUILD)/hv.iso --smp 2 --extra "$(DEMO_DISK_QEMU)" --interactive
+	bash tools/run-qemu.sh --iso $(BUILD)/hv.iso --smp 2 --extra "$(DEMO_DISK_QEMU) $(DEMO_NET_QEMU)" --interactive
 
 # ---- host unit tests (cmocka, ASan/UBSan), built from the real sources ----
 # tests/unit/test_X.c is linked with the project sources listed in tests/unit/test_X.srcs.

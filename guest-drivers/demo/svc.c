@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Demo service partition: prints its start info, serves the children's pvblk channels from its disks, and watches the children with HC_PART_LIST until they end. */
+/* Demo service partition: prints its start info, serves the children's pvblk channels from its disks, then switches their pvnet channels' frames with its NIC, and watches the children with HC_PART_LIST until they end. */
 #include "guest-drivers/blk/blkback.h"
+#include "guest-drivers/net/netback.h"
 #include "guest-drivers/rt/rt.h"
 
 #define LIST_MAX	8u		/* the manifest's partition limit */
@@ -10,6 +11,7 @@
 static struct hv_part_status parts[LIST_MAX], seen[LIST_MAX];
 static uint32_t nseen;
 static struct blkdev disks[BLK_MAX_DISKS];
+static struct netdev nics[NET_MAX_NICS];
 
 static const char *role_name(uint32_t role)
 {
@@ -118,9 +120,53 @@ static int serve_disks(uint64_t give_up_s)
 }
 
 /*
- * Lists the partitions, then serves the disks (blkback sleeps on its events, so the list
- * is not refreshed meanwhile), then watches the children until none runs: the service
- * never ends before its children. Exit status 0 if both went well.
+ * Probes the NICs, makes them the switch's uplinks (interrupt-driven where the NIC has
+ * one) and serves every pvnet channel until all their front ends have ended
+ * (netback_run's rule). 0, or 1 as serve_disks.
+ */
+static int serve_net(uint64_t give_up_s)
+{
+	unsigned int n = netdev_probe_all(nics, NET_MAX_NICS);
+	int r;
+
+	for (unsigned int i = 0; i < n; i++) {
+		r = netdev_irq_on(&nics[i]);
+		if (r)
+			rt_printf("svc: nic %u: no interrupt (%d): polled\n", i, r);
+		rt_printf("svc: nic %u: %s mac=%02x:%02x:%02x:%02x:%02x:%02x tx_depth=%u "
+			  "irq_port=%u\n", i, nics[i].name, nics[i].mac[0], nics[i].mac[1],
+			  nics[i].mac[2], nics[i].mac[3], nics[i].mac[4], nics[i].mac[5],
+			  nics[i].tx_depth, nics[i].irq_port);
+	}
+	r = netback_init(nics, n);
+	if (r < 0) {
+		rt_printf("svc: netback_init: error %d\n", r);
+		return 1;
+	}
+	rt_printf("svc: switching %d pvnet channel(s) and %u uplink(s)\n", r, n);
+	if (!r)
+		return 0;
+	r = netback_run(give_up_s, 0, 0);
+	netback_print_stats();
+	for (unsigned int i = 0; i < n; i++)
+		rt_printf("svc: nic %u: rx_frames=%lu rx_bytes=%lu rx_dropped=%lu tx_frames=%lu "
+			  "tx_bytes=%lu tx_errors=%lu\n", i, nics[i].rx_frames, nics[i].rx_bytes,
+			  nics[i].rx_dropped, nics[i].tx_frames, nics[i].tx_bytes, nics[i].tx_errors);
+	if (r) {
+		rt_printf("svc: pvnet front ends still there after %lu s: giving up\n", give_up_s);
+		return 1;
+	}
+	rt_printf("svc: pvnet front ends all ended\n");
+	return 0;
+}
+
+/*
+ * Lists the partitions, then serves the disks, then the network: blkback_run and
+ * netback_run each sleep on their own events until their front ends are gone, and
+ * neither has a step to call from a shared loop, so they take turns: store's pvblk work
+ * is short, and the network children retry ARP until the switch runs. The list is not
+ * refreshed meanwhile. Then watches the children until none runs: the service never
+ * ends before its children. Exit status 0 if all three went well.
  */
 int rt_main(void)
 {
@@ -128,7 +174,7 @@ int rt_main(void)
 	uint64_t hz = rt_tsc_hz(), start = rt_rdtsc(), deadline;
 	uint32_t running = 0;
 	int64_t n;
-	int disk_err;
+	int disk_err, net_err;
 
 	if (!si) {
 		rt_printf("svc: no start info: not started from a manifest\n");
@@ -139,6 +185,7 @@ int rt_main(void)
 		rt_printf("svc: warning: not the service partition; HC_PART_LIST will say no\n");
 	n = look(&running);
 	disk_err = serve_disks(GIVE_UP_S);
+	net_err = serve_net(GIVE_UP_S);
 	deadline = rt_rdtsc();
 	while (n >= 0) {
 		n = look(&running);
@@ -154,5 +201,5 @@ int rt_main(void)
 	}
 	rt_printf("svc: %s; %ld partitions seen\n",
 		  running ? "children still running, giving up" : "all children ended", n);
-	return running || disk_err ? 1 : 0;
+	return running || disk_err || net_err ? 1 : 0;
 }

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: MIT
 # The default demo (tests/manifests/demo.hvm) under Bochs (vmx): svc on CPU 0 with an IDE
 # disk (the PIIX3's secondary master), ping, pong and store sharing CPU 1; 100 messages
-# over a raw channel's ring with events both ways, and store's pattern through pvblk
-# onto the disk.
-DESC="demo.hvm: ping sends 100 messages to pong over the raw channel (ping, pong and store time-sliced on cpu 1), every reply checked; store writes 64 sectors through pvblk to its slice of svc's IDE disk, flushes, reads back (blkback in svc, IDE interrupt as an event), diskpat.py finds them in the image at the slice's offset; svc lists the partitions; all exit 0"
+# over a raw channel's ring with events both ways, store's pattern through pvblk onto
+# the disk, and web and client (also on CPU 1) pinging through svc's switch, whose uplink
+# is an e1000.
+DESC="demo.hvm: ping sends 100 messages to pong over the raw channel (ping, pong and store time-sliced on cpu 1), every reply checked; store writes 64 sectors through pvblk to its slice of svc's IDE disk, flushes, reads back (blkback in svc, IDE interrupt as an event), diskpat.py finds them in the image at the slice's offset; client pings web (10.0.2.15) 20 times through svc's switch (netback, e1000 uplink on Bochs' slirp), 20 replies, no frame dropped; svc lists the partitions; all exit 0"
 PLATFORM=bochs
 CPU=corei7_skylake_x
 SMP=2
@@ -11,8 +12,9 @@ CMDLINE="loglevel=info"
 . "$ROOT/tests/scenarios/guest.inc"
 MODULES=(manifest="$ROOT/tests/manifests/demo.hvm" "$(guest_module svc demo-svc)"
 	"$(guest_module ping demo-ping)" "$(guest_module pong demo-pong)"
-	"$(guest_module store demo-store)")
+	"$(guest_module store demo-store)" "$(guest_module netpeer demo-netpeer)")
 DISK=$OUT/disk.img
+NIC=slirp		# an e1000 on Bochs' user network: svc's uplink
 
 prepare() {
 	rm -f "$OUT/disk.img"
