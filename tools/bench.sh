@@ -158,6 +158,119 @@ run_pvblk() {
 	done
 }
 
+# pvnet (issue 7), on QEMU with a virtio-net NIC on -netdev user,restrict=on and icount:
+# tests/manifests/pvnet-bench*.hvm, three CPUs (service, sender, receiver). UDP datagrams
+# of 1472 bytes (1514-byte frames), 20000 per measurement, as fast as buffers allow.
+# Throughput (PVNET_RUNS runs, default 3, in one boot each): netsvc's selftest= (its own
+# path: the same datagrams built by the IPv4 stack, copied once, straight to the NIC,
+# polled), then netchild's blast= to 10.0.2.2 (child to host: frames the NIC sent, from
+# the uplink port's out bytes) and to child b (child to child: what b's sink= counted,
+# first to last). Exits and injected interrupts per frame: whole-life counts of the c2h
+# and c2c runs, raw and minus the idle run's (the same partitions, no traffic).
+pvnet_boot() {
+	local k=$1 m=pvnet-bench${1:+-$1}
+	[[ $k == tput* ]] && m=pvnet-bench
+	bash "$here/mkiso.sh" "$out/pvnet-$k.iso" "$hv" "loglevel=info exit" \
+		"manifest=$root/tests/manifests/$m.hvm" "netsvc=$root/build/guests/netsvc.elf" \
+		"netchild=$root/build/guests/netchild.elf" >/dev/null
+	bash "$here/run-qemu.sh" --cpu EPYC --smp 3 --iso "$out/pvnet-$k.iso" --log "$out/pvnet-$k.log" \
+		--timeout 120 --extra "-icount shift=0,sleep=off -rtc clock=vm \
+		-netdev user,id=n0,restrict=on \
+		-device virtio-net-pci,netdev=n0,disable-legacy=on,addr=0x5,mac=52:54:00:12:34:56" \
+		>/dev/null 2>&1 || true
+	tr -d '\r\000' <"$out/pvnet-$k.log" >"$out/pvnet-$k.log.tmp" && mv -f "$out/pvnet-$k.log.tmp" "$out/pvnet-$k.log"
+}
+
+# pvnet_get LOG RE KEY: KEY= of the first line matching RE (empty if none).
+pvnet_get() {
+	grep -m1 -E "$2" "$1" | sed -nE "s/.*[[:space:]]$3=(-?[0-9]+).*/\1/p"
+}
+
+# pvnet_rate FRAMES BYTES TICKS HZ: "frames/s Mbit/s" per emulated second (TICKS/HZ s).
+pvnet_rate() {
+	awk -v f="$1" -v b="$2" -v t="$3" -v h="$4" 'BEGIN { s = t / h
+		if (s > 0) printf "%.0f %.1f", f / s, b * 8 / s / 1e6; else print "- -" }'
+}
+
+run_pvnet() {
+	local runs=${PVNET_RUNS:-3} i log hz sf sb st hf hl hb ht cf cb ct ratios=() k
+	local sfps smb hfps hmb cfps cmb
+	echo "pvnet on qemu-epyc-svm, virtio-net on -netdev user,restrict=on, icount shift=0 (ticks"
+	echo "= instructions of all three CPUs together, one clock). fps and Mbit/s are per emulated"
+	echo "second = TSC_HZ ticks (reported rate, about 1e9 instructions), not host time; Mbit/s"
+	echo "of Ethernet frames without FCS. 20000 UDP datagrams of 1472 bytes (1514-byte frames)."
+	echo "own: netsvc straight to the NIC; c2h: child a to 10.0.2.2 through the switch and NIC"
+	echo "(frames the NIC sent; sent/NIC: what a sent, what left); c2c: child a to child b"
+	echo "(frames b received, first to last; rcvd of 20000). ratio: c2h fps / own fps."
+	printf '%-4s %9s %8s %9s %8s %12s %9s %8s %6s %7s\n' run own_fps own_Mb c2h_fps c2h_Mb \
+		sent/NIC c2c_fps c2c_Mb rcvd ratio
+	for ((i = 1; i <= runs; i++)); do
+		pvnet_boot "tput$i"
+		log=$out/pvnet-tput$i.log
+		hz=$(pvnet_get "$log" '\[svc\] netsvc: selftest ' hz)
+		sf=$(pvnet_get "$log" '\[svc\] netsvc: selftest ' frames)
+		sb=$(pvnet_get "$log" '\[svc\] netsvc: selftest ' bytes)
+		st=$(pvnet_get "$log" '\[svc\] netsvc: selftest ' ticks)
+		hf=$(pvnet_get "$log" '\[a\] netchild: blast 10\.0\.2\.2:' ok)
+		hb=$(pvnet_get "$log" '\[a\] netchild: blast 10\.0\.2\.2:' bytes)
+		ht=$(pvnet_get "$log" '\[a\] netchild: blast 10\.0\.2\.2:' ticks)
+		ct=$(pvnet_get "$log" '\[b\] netchild: sink port=[0-9]+ frames=' ticks)
+		cf=$(pvnet_get "$log" '\[b\] netchild: sink port=[0-9]+ frames=' frames)
+		cb=$(pvnet_get "$log" '\[b\] netchild: sink port=[0-9]+ frames=' bytes)
+		# What left the NIC: the uplink port's out bytes in whole data frames (ARP is 42).
+		hl=$(grep -E '^\[svc\] netback: port [0-9]+ uplink ' "$log" | tail -1 |
+			sed -nE 's/.* out [0-9]+\/([0-9]+) .*/\1/p')
+		if [[ -z $hz || -z $sf || -z $hf || -z $ct || -z $hl ]] || ((sf == 0 || hf == 0 || cf == 0)); then
+			printf '%-4s FAILED: see %s\n' "$i" "$log"
+			continue
+		fi
+		hl=$((hl / (hb / hf)))
+		read -r sfps smb <<<"$(pvnet_rate "$sf" "$sb" "$st" "$hz")"
+		read -r hfps hmb <<<"$(pvnet_rate "$hl" $((hl * (hb / hf))) "$ht" "$hz")"
+		read -r cfps cmb <<<"$(pvnet_rate "$cf" "$cb" "$ct" "$hz")"
+		ratios+=("$(awk -v a="$hfps" -v b="$sfps" 'BEGIN { printf "%.3f", a / b }')")
+		printf '%-4s %9s %8s %9s %8s %12s %9s %8s %6s %7s\n' "$i" "$sfps" "$smb" "$hfps" "$hmb" \
+			"$hf/$hl" "$cfps" "$cmb" "$cf" "${ratios[-1]}"
+	done
+	((${#ratios[@]})) && printf '%-4s %87s\n' median \
+		"$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
+	echo
+	echo "Per frame at full load (whole-life counts; net: minus the idle run's), 20000 frames sent;"
+	echo "receiver: per frame received. inj: injected interrupts. Target: at most 0.1 exits per frame."
+	for k in idle c2h c2c; do pvnet_boot "$k"; done
+	local base=$out/pvnet-idle.log
+	pvnet_field() { sed -nE "s/^guest: $2 exits.*[[:space:]]$3=([0-9]+).*/\1/p" "$1" | head -1; }
+	printf '%-4s %-9s %6s %10s %10s %10s %10s %10s %7s\n' run partition frames exits net_exits \
+		net_hcall inj net_inj target
+	for k in c2h c2c; do
+		log=$out/pvnet-$k.log
+		local sent rcvd p fr row
+		sent=$(pvnet_get "$log" '\[a\] netchild: blast ' ok)
+		rcvd=$(pvnet_get "$log" '\[b\] netchild: sink port=[0-9]+ frames=' frames)
+		if [[ -z $sent || -z $(pvnet_field "$log" svc total) || -z $(pvnet_field "$base" svc total) ]] ||
+			((sent == 0)); then
+			printf '%-4s FAILED: see %s or %s\n' "$k" "$log" "$base"
+			continue
+		fi
+		for p in a b svc; do
+			fr=$sent
+			case $k/$p in
+			c2h/b) continue ;;
+			c2c/b) fr=${rcvd:-0} ;;
+			esac
+			((fr)) || continue
+			row=$(awk -v e="$(pvnet_field "$log" $p total)" -v e0="$(pvnet_field "$base" $p total)" \
+				-v h="$(pvnet_field "$log" $p hypercall)" -v h0="$(pvnet_field "$base" $p hypercall)" \
+				-v j="$(pvnet_field "$log" $p injected)" -v j0="$(pvnet_field "$base" $p injected)" \
+				-v f="$fr" 'BEGIN { printf "%.4f %.4f %.4f %.4f %.4f %s", e / f, (e - e0) / f,
+				(h - h0) / f, j / f, (j - j0) / f, (e - e0) / f <= 0.1 ? "met" : "MISSED" }')
+			# shellcheck disable=SC2086 # row is six words
+			printf '%-4s %-9s %6s %10s %10s %10s %10s %10s %7s\n' "$k" \
+				"$(case $p in a) echo sender ;; b) echo receiver ;; *) echo service ;; esac)" "$fr" $row
+		done
+	done
+}
+
 {
 	echo "Exit round trips in TSC ticks (= instructions on these platforms), medians of 64."
 	echo "cpuid: bare CPUID in root mode; exit: CPUID from a guest, entry to resume;"
@@ -184,4 +297,6 @@ run_pvblk() {
 	run_fuzz
 	echo
 	run_pvblk || true
+	echo
+	run_pvnet || true
 } | tee "$out/results.txt"

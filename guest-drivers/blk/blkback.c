@@ -454,6 +454,25 @@ static bool bb_tick(uint32_t *gone)
 	return *gone >= BLKBACK_GONE_TICKS;
 }
 
+/* ---- one loop for several back ends (blkback.h) ---- */
+
+static uint32_t step_first, step_gone;
+
+bool blkback_step(void)
+{
+	return bb_pass(step_first++);
+}
+
+bool blkback_busy(void)
+{
+	return bb_must_poll() || bb_arm();
+}
+
+bool blkback_tick(void)
+{
+	return bb_tick(&step_gone);
+}
+
 int blkback_run(uint64_t give_up_s)
 {
 	uint64_t hz = rt_tsc_hz(), t0 = rt_rdtsc(), tick = t0;

@@ -3,6 +3,7 @@
 #ifndef GUEST_DRIVERS_BLK_BLKBACK_H
 #define GUEST_DRIVERS_BLK_BLKBACK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "guest-drivers/blk/blkdev.h"
@@ -51,5 +52,16 @@ int blkback_run(uint64_t give_up_s) __attribute__((warn_unused_result));
 
 /* Four lines per channel: "blkback: stats|status|data|events NAME: KEY=VALUE ...". */
 void blkback_print_stats(void);
+
+/*
+ * The same loop in pieces, for a partition that serves other back ends too: step()
+ * serves what is ready (true: something moved, call again); busy(), before sleeping,
+ * asks to be woken by the next event and is true when it must not sleep (an event came
+ * meanwhile, or a polled disk has requests in flight); tick(), every BLKBACK_TICK_MS,
+ * checks the links and is true once every front end is gone for good.
+ */
+bool blkback_step(void);
+bool blkback_busy(void);
+bool blkback_tick(void);
 
 #endif

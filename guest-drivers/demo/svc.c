@@ -6,6 +6,7 @@
 
 #define LIST_MAX	8u		/* the manifest's partition limit */
 #define POLL_MS		100u
+#define TICK_MS		100u		/* the back ends' link checks and the list, while serving */
 #define GIVE_UP_S	600u		/* children still running after this: stop watching */
 
 static struct hv_part_status parts[LIST_MAX], seen[LIST_MAX];
@@ -83,12 +84,8 @@ static int64_t look(uint32_t *children_running)
 	return n;
 }
 
-/*
- * Probes the disks, has their interrupts wake it, and serves every pvblk channel until
- * all their front ends have ended (blkback_run's rule). 0, or 1 if blkback could not
- * start or gave up with a front end still there.
- */
-static int serve_disks(uint64_t give_up_s)
+/* Probes the disks with their interrupts on, and starts blkback: its channel count, or -1. */
+static int start_disks(void)
 {
 	unsigned int n = blkdev_probe_all(disks, BLK_MAX_DISKS);
 	int r;
@@ -104,27 +101,15 @@ static int serve_disks(uint64_t give_up_s)
 	r = blkback_init(disks, n);
 	if (r < 0) {
 		rt_printf("svc: blkback_init: error %d\n", r);
-		return 1;
+		return -1;
 	}
 	rt_printf("svc: serving %d pvblk channel(s) from %u disk(s)\n", r, n);
-	if (!r)
-		return 0;
-	r = blkback_run(give_up_s);
-	blkback_print_stats();
-	if (r) {
-		rt_printf("svc: pvblk front ends still there after %lu s: giving up\n", give_up_s);
-		return 1;
-	}
-	rt_printf("svc: pvblk front ends all ended\n");
-	return 0;
+	return r;
 }
 
-/*
- * Probes the NICs, makes them the switch's uplinks (interrupt-driven where the NIC has
- * one) and serves every pvnet channel until all their front ends have ended
- * (netback_run's rule). 0, or 1 as serve_disks.
- */
-static int serve_net(uint64_t give_up_s)
+/* Probes the NICs (interrupt-driven where they can be) as the switch's uplinks, and starts
+ * netback: its channel count, or -1. */
+static int start_net(unsigned int *nnics)
 {
 	unsigned int n = netdev_probe_all(nics, NET_MAX_NICS);
 	int r;
@@ -138,35 +123,63 @@ static int serve_net(uint64_t give_up_s)
 			  nics[i].mac[2], nics[i].mac[3], nics[i].mac[4], nics[i].mac[5],
 			  nics[i].tx_depth, nics[i].irq_port);
 	}
+	*nnics = n;
 	r = netback_init(nics, n);
 	if (r < 0) {
 		rt_printf("svc: netback_init: error %d\n", r);
-		return 1;
+		return -1;
 	}
 	rt_printf("svc: switching %d pvnet channel(s) and %u uplink(s)\n", r, n);
-	if (!r)
-		return 0;
-	r = netback_run(give_up_s, 0, 0);
+	return r;
+}
+
+/*
+ * Both back ends from one loop: each serves what is ready; the service sleeps only when
+ * neither moved and both have armed their notifications, until the next event (a ring,
+ * a disk's or a NIC's interrupt) or the next tick (links, the partition list). Each back
+ * end is done once all its front ends are gone. False if they were still there after
+ * give_up_s.
+ */
+static bool serve(bool blk, bool net, uint64_t give_up_s, uint32_t *running)
+{
+	uint64_t hz = rt_tsc_hz(), t0 = rt_rdtsc(), tick = t0, step = hz / 1000 * TICK_MS;
+	bool polled = net && netback_polled();
+
+	while (blk || net) {
+		bool moved = (blk && blkback_step()) | (net && netback_step());
+		uint64_t now = rt_rdtsc();
+
+		if (now >= tick) {
+			if (blk && blkback_tick())
+				blk = false;
+			if (net && netback_tick())
+				net = false;
+			(void)look(running);
+			if (now - t0 > give_up_s * hz)
+				return false;
+			tick = now + step;
+		}
+		if (moved || (blk && blkback_busy()) || (net && netback_busy()))
+			continue;
+		/* A NIC without an interrupt is looked at every millisecond meanwhile. */
+		(void)rt_wait_event_until(polled && now + hz / 1000 < tick ? now + hz / 1000 : tick);
+	}
+	return true;
+}
+
+static void net_stats(unsigned int n)
+{
 	netback_print_stats();
 	for (unsigned int i = 0; i < n; i++)
 		rt_printf("svc: nic %u: rx_frames=%lu rx_bytes=%lu rx_dropped=%lu tx_frames=%lu "
 			  "tx_bytes=%lu tx_errors=%lu\n", i, nics[i].rx_frames, nics[i].rx_bytes,
 			  nics[i].rx_dropped, nics[i].tx_frames, nics[i].tx_bytes, nics[i].tx_errors);
-	if (r) {
-		rt_printf("svc: pvnet front ends still there after %lu s: giving up\n", give_up_s);
-		return 1;
-	}
-	rt_printf("svc: pvnet front ends all ended\n");
-	return 0;
 }
 
 /*
- * Lists the partitions, then serves the disks, then the network: blkback_run and
- * netback_run each sleep on their own events until their front ends are gone, and
- * neither has a step to call from a shared loop, so they take turns: store's pvblk work
- * is short, and the network children retry ARP until the switch runs. The list is not
- * refreshed meanwhile. Then watches the children until none runs: the service never
- * ends before its children. Exit status 0 if all three went well.
+ * Lists the partitions, then serves the disks and the network together until their
+ * front ends are gone (the list refreshed meanwhile), then watches the children until
+ * none runs: the service never ends before its children. Exit status 0 if all went well.
  */
 int rt_main(void)
 {
@@ -174,7 +187,9 @@ int rt_main(void)
 	uint64_t hz = rt_tsc_hz(), start = rt_rdtsc(), deadline;
 	uint32_t running = 0;
 	int64_t n;
-	int disk_err, net_err;
+	unsigned int nnics = 0;
+	int nblk, nnet;
+	bool served;
 
 	if (!si) {
 		rt_printf("svc: no start info: not started from a manifest\n");
@@ -184,8 +199,17 @@ int rt_main(void)
 	if (si->role != HV_ROLE_SERVICE)
 		rt_printf("svc: warning: not the service partition; HC_PART_LIST will say no\n");
 	n = look(&running);
-	disk_err = serve_disks(GIVE_UP_S);
-	net_err = serve_net(GIVE_UP_S);
+	nblk = start_disks();
+	nnet = start_net(&nnics);
+	served = serve(nblk > 0, nnet > 0, GIVE_UP_S, &running);
+	if (nblk > 0) {
+		blkback_print_stats();
+		rt_printf("svc: pvblk front ends %s\n", served ? "all ended" : "still there: giving up");
+	}
+	if (nnet > 0) {
+		net_stats(nnics);
+		rt_printf("svc: pvnet front ends %s\n", served ? "all ended" : "still there: giving up");
+	}
 	deadline = rt_rdtsc();
 	while (n >= 0) {
 		n = look(&running);
@@ -201,5 +225,5 @@ int rt_main(void)
 	}
 	rt_printf("svc: %s; %ld partitions seen\n",
 		  running ? "children still running, giving up" : "all children ended", n);
-	return running || disk_err || net_err ? 1 : 0;
+	return running || !served || nblk < 0 || nnet < 0 ? 1 : 0;
 }

@@ -466,6 +466,30 @@ static bool nb_tick(uint32_t *gone)
 	return *gone >= NETBACK_GONE_TICKS;
 }
 
+/* ---- one loop for several back ends (netback.h) ---- */
+
+static uint32_t step_first, step_gone;
+
+bool netback_step(void)
+{
+	return nb_pass(step_first++);
+}
+
+bool netback_busy(void)
+{
+	return nb_arm();
+}
+
+bool netback_tick(void)
+{
+	return nb_tick(&step_gone);
+}
+
+bool netback_polled(void)
+{
+	return nb_polled_nic();
+}
+
 int netback_run(uint64_t give_up_s, uint64_t poll_us, uint64_t stats_s)
 {
 	uint64_t hz = rt_tsc_hz(), t0 = rt_rdtsc(), tick = t0, stats = t0 + stats_s * hz;

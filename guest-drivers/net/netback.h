@@ -3,6 +3,7 @@
 #ifndef GUEST_DRIVERS_NET_NETBACK_H
 #define GUEST_DRIVERS_NET_NETBACK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "guest-drivers/net/netdev.h"
@@ -64,5 +65,16 @@ int netback_run(uint64_t give_up_s, uint64_t poll_us, uint64_t stats_s)
  * line (passes, sleeps, NIC events).
  */
 void netback_print_stats(void);
+
+/*
+ * The same loop in pieces, as blkback_step/busy/tick (blkback.h): step() serves what is
+ * ready; busy() arms the event indices before sleeping, true when it must not sleep;
+ * tick(), every NETBACK_TICK_MS, true once every front end is gone for good. polled():
+ * a NIC without an interrupt, which the caller must wake for (step) now and then.
+ */
+bool netback_step(void);
+bool netback_busy(void);
+bool netback_tick(void);
+bool netback_polled(void);
 
 #endif

@@ -26,6 +26,17 @@
  *                     unanswered for 2 s is sent again (counted: retries)
  *   wait=S            bound on each test phase (default 30)
  *   delay=MS          sleep MS ms after opening, before the tests (a flood starts first)
+ *   blast=IP:PORT[,IP:PORT]  make bench: for each target in turn, count= UDP datagrams
+ *                     of size= bytes (default 1472: 1514-byte frames) from port
+ *                     udp_port= (default 40000), as fast as the TX buffers allow: queued
+ *                     with netfront_queue, one netfront_push per batch; timed from the
+ *                     first queued to the last answered. Line "netchild: blast IP:PORT
+ *                     frames=N ok=K errors=E bytes=B ticks=T hz=H kicks=K events=E busy=B"
+ *                     (bytes: Ethernet frame bytes, no FCS, of the K answered OK)
+ *   sink=PORT         make bench, after blast=: count the UDP datagrams to PORT until
+ *                     count= came (if given), idle= seconds (default 2) pass after the
+ *                     first, or stop_after= (default 60). Line "netchild: sink port=P
+ *                     frames=N bytes=B ticks=T hz=H" (ticks from first to last frame)
  * Lines: "netchild: up ...", PASS/FAIL, "netchild: ping sent=N replies=R lost=L dup=D
  * other=O kicks=K events=E ...", "netchild: served ...", "netchild: udp ...", "netchild:
  * totals ...", then "summary: ..."; exit status 0 iff all passed.
@@ -329,11 +340,128 @@ static void on_udp_echo(void *ctx, uint32_t src, uint16_t sport, uint16_t dport,
 	}
 }
 
-/* Every datagram for me: echoed (udp_echo=), checked (udp_to=), or ignored. */
+/* ---- make bench: blast and sink ---- */
+
+static struct {
+	uint16_t port;
+	uint64_t frames, bytes, first, last;
+} sk;
+
+static uint8_t blast_data[UDP_MAX];
+
+/* The stack's send while blasting: queued, published by the loop (one event per batch). */
+static int blast_queue(void *ctx, const void *frame, uint32_t len)
+{
+	int i = netfront_queue(&nf, frame, len);
+
+	return i < 0 ? i : 0;
+}
+
+static void blast_one(const char *target, uint64_t count, uint64_t size)
+{
+	char addr[20], a[16];
+	uint32_t dst = 0, port = 0, n = 0;
+	uint64_t sent = 0, t0, t1, end, ok, err, kicks, events, busy;
+	uint16_t sport = (uint16_t)opt_num("udp_port", 40000);
+	int (*send)(void *, const void *, uint32_t) = ips.send;
+
+	while (target[n] && target[n] != ':' && n + 1 < sizeof(addr))
+		addr[n] = target[n], n++;
+	addr[n] = 0;
+	if (target[n] == ':')
+		for (const char *s = target + n + 1; *s >= '0' && *s <= '9' && port <= 65535; s++)
+			port = port * 10 + (uint32_t)(*s - '0');
+	if (!rt_report(target[n] == ':' && port && port <= 65535 && !ip_parse_addr(addr, &dst, NULL)
+		       && size >= 4 && size <= UDP_MAX, "blast=%s: IP:PORT, size=%lu (4..%u)",
+		       target, size, UDP_MAX))
+		return;
+	if (!resolve(dst, "blast"))
+		return;
+	ok = nf.st.tx_frames, err = nf.st.tx_errors + nf.st.tx_failed;
+	kicks = nf.st.kicks, events = nf.st.events, busy = nf.st.tx_busy;
+	ips.send = blast_queue;
+	end = deadline_s(wait_s);
+	t0 = rt_rdtsc();
+	while (sent < count && rt_rdtsc() < end && nf.state == NETFRONT_READY) {
+		uint64_t q = 0;
+
+		for (; sent < count; sent++, q++) {
+			blast_data[0] = (uint8_t)sent, blast_data[1] = (uint8_t)(sent >> 8);
+			blast_data[2] = (uint8_t)(sent >> 16), blast_data[3] = (uint8_t)(sent >> 24);
+			if (ip_udp_send(&ips, dst, sport, (uint16_t)port, blast_data,
+					(uint32_t)size))
+				break;
+		}
+		if (q)
+			netfront_push(&nf);
+		netfront_wait(&nf, end);
+	}
+	while (nf.st.tx_inflight && rt_rdtsc() < end && nf.state == NETFRONT_READY)
+		netfront_wait(&nf, end);
+	t1 = rt_rdtsc();
+	ips.send = send;
+	ok = nf.st.tx_frames - ok, err = nf.st.tx_errors + nf.st.tx_failed - err;
+	ip_str(dst, a);
+	rt_printf("netchild: blast %s:%u frames=%lu ok=%lu errors=%lu bytes=%lu ticks=%lu hz=%lu "
+		  "kicks=%lu events=%lu busy=%lu\n", a, port, sent, ok, err,
+		  ok * (size + IP_ETH_HLEN + IP_HLEN + 8), t1 - t0, rt_tsc_hz(), nf.st.kicks - kicks,
+		  nf.st.events - events, nf.st.tx_busy - busy);
+	rt_report(sent == count && ok == count, "blast: %lu datagrams of %lu bytes to %s:%u, %lu "
+		  "answered OK", count, size, a, port, ok);
+}
+
+static void blast(const char *list, uint64_t count, uint64_t size)
+{
+	char t[32];
+	uint32_t n;
+
+	for (const char *s = list; *s && *s != ' '; s += *s == ',') {
+		for (n = 0; s[n] && s[n] != ' ' && s[n] != ',' && n + 1 < sizeof(t); n++)
+			t[n] = s[n];
+		t[n] = 0;
+		s += n;
+		blast_one(t, count, size);
+	}
+}
+
+static void on_sink(uint32_t len)
+{
+	uint64_t now = rt_rdtsc();
+
+	if (!sk.frames++)
+		sk.first = now;
+	sk.last = now;
+	sk.bytes += len + IP_ETH_HLEN + IP_HLEN + 8;
+}
+
+static void sink(uint64_t count)
+{
+	uint64_t stop = deadline_s(opt_num("stop_after", 60)), idle = opt_num("idle", 2);
+	uint64_t hz = rt_tsc_hz();
+
+	rt_printf("netchild: sink port=%u count=%lu idle=%lu\n", sk.port, count, idle);
+	while (rt_rdtsc() < stop && (!count || sk.frames < count)) {
+		uint64_t until = deadline_ms(100);
+
+		if (nf.state != NETFRONT_READY && nf.st.attaches)
+			break;
+		if (sk.frames && rt_rdtsc() - sk.last > idle * hz)
+			break;
+		netfront_wait(&nf, until < stop ? until : stop);
+	}
+	rt_printf("netchild: sink port=%u frames=%lu bytes=%lu ticks=%lu hz=%lu\n", sk.port,
+		  sk.frames, sk.bytes, sk.frames ? sk.last - sk.first : 0, hz);
+	rt_report(sk.frames && (!count || sk.frames >= count), "sink: %lu datagrams to port %u "
+		  "(expected %lu)", sk.frames, sk.port, count);
+}
+
+/* Every datagram for me: counted (sink=), echoed (udp_echo=), checked (udp_to=), or ignored. */
 static void on_udp(void *ctx, uint32_t src, uint16_t sport, uint16_t dport, const void *data,
 		   uint32_t len)
 {
-	if (ue.port && dport == ue.port)
+	if (sk.port && dport == sk.port)
+		on_sink(len);
+	else if (ue.port && dport == ue.port)
 		on_udp_echo(ctx, src, sport, dport, data, len);
 	else if (up.sport && dport == up.sport)
 		on_udp_back(ctx, src, sport, dport, data, len);
@@ -388,7 +516,7 @@ static void serve(void)
 
 int rt_main(void)
 {
-	char name[32], target[32], ipbuf[16], gwbuf[16];
+	char name[32], target[64], ipbuf[16], gwbuf[16];
 	const char *chan = opt_word("chan", 0, name, sizeof(name));
 	uint64_t count = opt_num("count", 10), window = opt_num("window", 8);
 	uint32_t dst;
@@ -397,6 +525,7 @@ int rt_main(void)
 	rt_printf("netchild: cmdline \"%s\"\n", rt_boot.cmdline);
 	wait_s = opt_num("wait", 30);
 	ue.port = (uint16_t)opt_num("udp_echo", 0);
+	sk.port = (uint16_t)opt_num("sink", 0);
 	ret = netfront_open(&nf, chan);
 	if (!rt_report(!ret, "open %s (%d)", chan ? chan : "the first pvnet channel", ret))
 		return rt_summary() ? 1 : 0;
@@ -417,6 +546,10 @@ int rt_main(void)
 		ping(dst, count, window, opt_num("size", 56));
 	if (opt_word("udp_to", 0, target, sizeof(target)))
 		udp_to(target, count, opt_num("window", 4), opt_num("size", 64));
+	if (opt_word("blast", 0, target, sizeof(target)))
+		blast(target, count, opt_num("size", UDP_MAX));
+	if (sk.port)
+		sink(opt_num("count", 0));
 	if (opt_num("answer", 0) || opt("udp_echo"))
 		serve();
 	rt_printf("netchild: totals tx %lu frames (%lu errors, %lu lost, %lu busy) rx %lu (%lu "
