@@ -65,7 +65,8 @@ $(BUILD)/hv32.elf: $(BUILD)/hv.elf
 # the disk drivers (guest-drivers/blk/) into
 # build/guests/NAME.elf, loaded at guest-physical 1 MiB by the hypervisor.
 GUEST_RT_SRCS := $(sort $(wildcard guest-drivers/rt/*.c guest-drivers/rt/*.S)) vmm/format.c \
-                 $(sort $(wildcard guest-drivers/blk/*.c guest-drivers/net/*.c))
+                 $(sort $(wildcard guest-drivers/blk/*.c guest-drivers/net/*.c \
+                 guest-drivers/virtio/*.c))
 GUEST_RT_OBJS := $(patsubst %,$(BUILD)/guest/%.o,$(GUEST_RT_SRCS))
 GUESTS := $(patsubst tests/guests/%.c,$(BUILD)/guests/%.elf,$(wildcard tests/guests/*.c))
 GCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -fno-stack-protector \

@@ -3,55 +3,18 @@
 #include "guest-drivers/blk/blkdev.h"
 
 #include "guest-drivers/rt/rt.h"
+#include "guest-drivers/virtio/virtio_pci.h"
 #include "include/abi/hv_errno.h"
 #include "vmm/format.h"
 
 /* PCI IDs: virtio 1.1 4.1.2 (modern devices are 0x1040 + device ID; block is 2). */
-#define VIRTIO_VENDOR		0x1af4
 #define VIRTIO_DEV_BLK		0x1042
-
-/* struct virtio_pci_cap in a vendor-specific capability: virtio 1.1 4.1.4. */
-#define PCI_CAP_VENDOR		0x09
-#define VCAP_TYPE		3	/* cfg_type (u8) */
-#define VCAP_BAR		4	/* u8 */
-#define VCAP_OFFSET		8	/* le32 */
-#define VCAP_LENGTH		12	/* le32 */
-#define VCAP_NOTIFY_MULT	16	/* le32, notify capability only (4.1.4.4) */
-enum { CFG_COMMON = 1, CFG_NOTIFY = 2, CFG_ISR = 3, CFG_DEVICE = 4, CFG_TYPES = 5 };
-
-/* struct virtio_pci_common_cfg: virtio 1.1 4.1.4.3. */
-#define COM_DFSELECT		0x00	/* le32 device_feature_select */
-#define COM_DF			0x04	/* le32 device_feature */
-#define COM_GFSELECT		0x08	/* le32 driver_feature_select */
-#define COM_GF			0x0c	/* le32 driver_feature */
-#define COM_MSIX_CONFIG		0x10	/* le16 config_msix_vector */
-#define COM_STATUS		0x14	/* u8 device_status */
-#define COM_GENERATION		0x15	/* u8 config_generation */
-#define COM_Q_SELECT		0x16	/* le16 */
-#define COM_Q_SIZE		0x18	/* le16 */
-#define COM_Q_MSIX		0x1a	/* le16 queue_msix_vector */
-#define COM_Q_ENABLE		0x1c	/* le16 */
-#define NO_VECTOR		0xffff	/* VIRTIO_MSI_NO_VECTOR, 4.1.4.3 */
-#define COM_Q_NOFF		0x1e	/* le16 queue_notify_off */
-#define COM_Q_DESC		0x20	/* le64 */
-#define COM_Q_DRIVER		0x28	/* le64: the available ring */
-#define COM_Q_DEVICE		0x30	/* le64: the used ring */
-#define COM_LEN			0x38
-
-/* Device status bits: virtio 1.1 2.1. */
-#define ST_ACKNOWLEDGE		1
-#define ST_DRIVER		2
-#define ST_DRIVER_OK		4
-#define ST_FEATURES_OK		8
-#define ST_FAILED		128
 
 /* Feature bits: virtio 1.1 5.2.3 (block) and 6 (reserved). */
 #define F_SIZE_MAX		(1ull << 1)
 #define F_SEG_MAX		(1ull << 2)
 #define F_FLUSH			(1ull << 9)
 #define F_DISCARD		(1ull << 13)
-#define F_VERSION_1		(1ull << 32)
-#define F_ACCESS_PLATFORM	(1ull << 33)	/* DMA goes through the platform's IOMMU */
 /* SEG_MAX needs nothing: a request has one data segment, and seg_max >= 1. */
 #define F_WANTED		(F_SIZE_MAX | F_SEG_MAX | F_FLUSH | F_DISCARD | F_VERSION_1 | \
 				 F_ACCESS_PLATFORM)
@@ -81,7 +44,6 @@ enum { CFG_COMMON = 1, CFG_NOTIFY = 2, CFG_ISR = 3, CFG_DEVICE = 4, CFG_TYPES = 
 #define SLOTS_MAX		(QSIZE_MAX / 3)	/* header, data, status: 3 descriptors each */
 #define SLOT_NONE		0xffff
 #define MAX_XFER_SECTORS	2048		/* 1 MiB per request */
-#define RESET_WAIT_US		100000
 
 struct vring_desc {
 	uint64_t addr;
@@ -119,13 +81,10 @@ _Static_assert(__builtin_offsetof(struct vq_dma, used_flags) % 4 == 0, "2.6: use
 _Static_assert(sizeof(struct vq_dma) % 16 == 0, "2.6: each device's descriptor table 16-aligned");
 
 struct vblk {
-	volatile uint8_t *cfg[CFG_TYPES];	/* mapped capability regions */
-	uint32_t cfg_len[CFG_TYPES];
-	uint32_t notify_mult;
+	struct virtio_pci p;			/* regions, notify multiplier, features */
 	volatile uint16_t *notify;		/* queue 0's doorbell */
 	struct vq_dma *q;
 	uint64_t q_dma;				/* rt_dma_addr(q) */
-	uint64_t features;
 	uint32_t max_discard;
 	uint16_t qsize, nslots, avail, last_used;
 	uint16_t free, next_free[SLOTS_MAX];	/* free slots: a stack */
@@ -136,116 +95,7 @@ static struct vq_dma vq_dma[BLK_MAX_DISKS] __attribute__((aligned(4096)));
 static struct vblk vblk[BLK_MAX_DISKS];
 static unsigned int vblk_count;
 
-/* ---- register access (natural widths: 4.1.3.1) ---- */
-
-static uint32_t rd32(struct vblk *v, int t, unsigned int off)
-{
-	return *(volatile uint32_t *)(v->cfg[t] + off);
-}
-
-static void wr32(struct vblk *v, int t, unsigned int off, uint32_t x)
-{
-	*(volatile uint32_t *)(v->cfg[t] + off) = x;
-}
-
-static uint16_t rd16(struct vblk *v, unsigned int off)
-{
-	return *(volatile uint16_t *)(v->cfg[CFG_COMMON] + off);
-}
-
-static void wr16(struct vblk *v, unsigned int off, uint16_t x)
-{
-	*(volatile uint16_t *)(v->cfg[CFG_COMMON] + off) = x;
-}
-
-static uint8_t status(struct vblk *v)
-{
-	return v->cfg[CFG_COMMON][COM_STATUS];
-}
-
-static void set_status(struct vblk *v, uint8_t bits)
-{
-	v->cfg[CFG_COMMON][COM_STATUS] = bits ? (uint8_t)(status(v) | bits) : 0;
-}
-
-/* A 64-bit field as two 32-bit halves, low first (allowed by 4.1.3.1). */
-static void wr64(struct vblk *v, unsigned int off, uint64_t x)
-{
-	wr32(v, CFG_COMMON, off, (uint32_t)x);
-	wr32(v, CFG_COMMON, off + 4, (uint32_t)(x >> 32));
-}
-
 /* ---- probe ---- */
-
-/* The first capability of each type whose region lies inside a mapped memory BAR. */
-static void find_caps(struct vblk *v, uint16_t bdf)
-{
-	for (unsigned int at = rt_pci_cap(bdf, PCI_CAP_VENDOR, 0); at;
-	     at = rt_pci_cap(bdf, PCI_CAP_VENDOR, at)) {
-		uint8_t t = (uint8_t)rt_pci_read(bdf, at + VCAP_TYPE, 1);
-		uint8_t bar = (uint8_t)rt_pci_read(bdf, at + VCAP_BAR, 1);
-		uint32_t off = rt_pci_read(bdf, at + VCAP_OFFSET, 4);
-		uint32_t len = rt_pci_read(bdf, at + VCAP_LENGTH, 4);
-		uint64_t size, base;
-		bool io;
-
-		if (t == 0 || t >= CFG_TYPES || v->cfg[t] || bar > 5)
-			continue;
-		base = rt_pci_bar(bdf, bar, &size, &io);
-		if (!base || io || (uint64_t)off + len > size || base < RT_WINDOW_BASE ||
-		    base + size > RT_WINDOW_END)
-			continue;
-		v->cfg[t] = (volatile uint8_t *)(uintptr_t)(base + off);
-		v->cfg_len[t] = len;
-		if (t == CFG_NOTIFY)
-			v->notify_mult = rt_pci_read(bdf, at + VCAP_NOTIFY_MULT, 4);
-	}
-}
-
-/* Reset, then ACKNOWLEDGE | DRIVER and the features we handle: 3.1.1 steps 1-6. */
-static bool dma_translated(void)
-{
-	const struct hv_start_info *si = rt_start_info();
-
-	return si && (si->dma_flags & HV_DMA_IOMMU);
-}
-
-__attribute__((warn_unused_result))
-static int negotiate(struct vblk *v)
-{
-	uint64_t offered;
-
-	set_status(v, 0);
-	for (unsigned int us = 0; status(v) != 0; us += 10) {
-		if (us >= RESET_WAIT_US)
-			return -HV_EIO;
-		rt_delay_us(10);
-	}
-	set_status(v, ST_ACKNOWLEDGE);
-	set_status(v, ST_DRIVER);
-	wr32(v, CFG_COMMON, COM_DFSELECT, 0);
-	offered = rd32(v, CFG_COMMON, COM_DF);
-	wr32(v, CFG_COMMON, COM_DFSELECT, 1);
-	offered |= (uint64_t)rd32(v, CFG_COMMON, COM_DF) << 32;
-	v->features = offered & F_WANTED;
-	if (!(v->features & F_VERSION_1))
-		return -HV_ENOTSUP;	/* a legacy-only device */
-	/*
-	 * Behind an IOMMU our DMA addresses are guest-physical: a device without
-	 * ACCESS_PLATFORM would bypass the translation and hit other memory (6.1).
-	 */
-	if (dma_translated() && !(v->features & F_ACCESS_PLATFORM)) {
-		rt_printf("virtio-blk: device bypasses the IOMMU (no ACCESS_PLATFORM: QEMU "
-			  "needs iommu_platform=on): refused\n");
-		return -HV_ENOTSUP;
-	}
-	wr32(v, CFG_COMMON, COM_GFSELECT, 0);
-	wr32(v, CFG_COMMON, COM_GF, (uint32_t)v->features);
-	wr32(v, CFG_COMMON, COM_GFSELECT, 1);
-	wr32(v, CFG_COMMON, COM_GF, (uint32_t)(v->features >> 32));
-	set_status(v, ST_FEATURES_OK);
-	return status(v) & ST_FEATURES_OK ? 0 : -HV_ENOTSUP;
-}
 
 /* Device configuration, read until the generation is stable (4.1.4.3.1). */
 static void read_config(struct vblk *v, struct blkdev *d)
@@ -254,17 +104,17 @@ static void read_config(struct vblk *v, struct blkdev *d)
 	uint32_t size_max;
 
 	do {
-		gen = v->cfg[CFG_COMMON][COM_GENERATION];
-		d->sectors = rd32(v, CFG_DEVICE, BCFG_CAPACITY) |
-			     (uint64_t)rd32(v, CFG_DEVICE, BCFG_CAPACITY + 4) << 32;
-		size_max = v->features & F_SIZE_MAX ? rd32(v, CFG_DEVICE, BCFG_SIZE_MAX) : 0;
-		v->max_discard = v->features & F_DISCARD && v->cfg_len[CFG_DEVICE] >= BCFG_LEN_DISCARD ?
-				 rd32(v, CFG_DEVICE, BCFG_MAX_DISCARD) : 0;
-	} while (gen != v->cfg[CFG_COMMON][COM_GENERATION]);
+		gen = v->p.cfg[CFG_COMMON][COM_GENERATION];
+		d->sectors = vp_rd32(&v->p, CFG_DEVICE, BCFG_CAPACITY) |
+			     (uint64_t)vp_rd32(&v->p, CFG_DEVICE, BCFG_CAPACITY + 4) << 32;
+		size_max = v->p.features & F_SIZE_MAX ? vp_rd32(&v->p, CFG_DEVICE, BCFG_SIZE_MAX) : 0;
+		v->max_discard = v->p.features & F_DISCARD && v->p.cfg_len[CFG_DEVICE] >= BCFG_LEN_DISCARD ?
+				 vp_rd32(&v->p, CFG_DEVICE, BCFG_MAX_DISCARD) : 0;
+	} while (gen != v->p.cfg[CFG_COMMON][COM_GENERATION]);
 	d->max_sectors = MAX_XFER_SECTORS;
 	if (size_max && size_max / BLK_SECTOR < d->max_sectors)
 		d->max_sectors = size_max / BLK_SECTOR ? size_max / BLK_SECTOR : 1;
-	d->can_flush = v->features & F_FLUSH;
+	d->can_flush = v->p.features & F_FLUSH;
 	d->can_discard = v->max_discard != 0;
 }
 
@@ -275,8 +125,8 @@ static int setup_queue(struct vblk *v)
 	uint64_t noff;
 	uint16_t max;
 
-	wr16(v, COM_Q_SELECT, 0);
-	max = rd16(v, COM_Q_SIZE);
+	vp_wr16(&v->p, COM_Q_SELECT, 0);
+	max = vp_rd16(&v->p, COM_Q_SIZE);
 	for (v->qsize = QSIZE_MAX; v->qsize > max; v->qsize >>= 1)
 		;
 	v->nslots = v->qsize / 3;
@@ -295,15 +145,15 @@ static int setup_queue(struct vblk *v)
 		v->next_free[s] = (uint16_t)(s + 1 < v->nslots ? s + 1 : SLOT_NONE);
 	}
 	v->free = 0;
-	wr16(v, COM_Q_SIZE, v->qsize);
-	wr64(v, COM_Q_DESC, v->q_dma);
-	wr64(v, COM_Q_DRIVER, v->q_dma + __builtin_offsetof(struct vq_dma, avail_flags));
-	wr64(v, COM_Q_DEVICE, v->q_dma + __builtin_offsetof(struct vq_dma, used_flags));
-	noff = (uint64_t)rd16(v, COM_Q_NOFF) * v->notify_mult;
-	if (noff + 2 > v->cfg_len[CFG_NOTIFY])
+	vp_wr16(&v->p, COM_Q_SIZE, v->qsize);
+	vp_wr64(&v->p, COM_Q_DESC, v->q_dma);
+	vp_wr64(&v->p, COM_Q_DRIVER, v->q_dma + __builtin_offsetof(struct vq_dma, avail_flags));
+	vp_wr64(&v->p, COM_Q_DEVICE, v->q_dma + __builtin_offsetof(struct vq_dma, used_flags));
+	noff = (uint64_t)vp_rd16(&v->p, COM_Q_NOFF) * v->p.notify_mult;
+	if (noff + 2 > v->p.cfg_len[CFG_NOTIFY])
 		return -HV_EINVAL;
-	v->notify = (volatile uint16_t *)(v->cfg[CFG_NOTIFY] + noff);
-	wr16(v, COM_Q_ENABLE, 1);
+	v->notify = (volatile uint16_t *)(v->p.cfg[CFG_NOTIFY] + noff);
+	vp_wr16(&v->p, COM_Q_ENABLE, 1);
 	return 0;
 }
 
@@ -431,10 +281,10 @@ static int vblk_irq_enable(struct blkdev *d)
 {
 	struct vblk *v = d->priv;
 
-	wr16(v, COM_MSIX_CONFIG, NO_VECTOR);
-	wr16(v, COM_Q_SELECT, 0);
-	wr16(v, COM_Q_MSIX, (uint16_t)d->irq_index);
-	if (rd16(v, COM_Q_MSIX) != d->irq_index)
+	vp_wr16(&v->p, COM_MSIX_CONFIG, NO_VECTOR);
+	vp_wr16(&v->p, COM_Q_SELECT, 0);
+	vp_wr16(&v->p, COM_Q_MSIX, (uint16_t)d->irq_index);
+	if (vp_rd16(&v->p, COM_Q_MSIX) != d->irq_index)
 		return -HV_ENOTSUP;	/* the device refused the vector (4.1.5.1.2) */
 	__atomic_store_n(&v->q->avail_flags, 0, __ATOMIC_RELEASE);
 	return 0;
@@ -448,22 +298,22 @@ static int vblk_init(struct vblk *v, struct blkdev *d, uint16_t bdf)
 {
 	int ret;
 
-	find_caps(v, bdf);
-	if (!v->cfg[CFG_COMMON] || v->cfg_len[CFG_COMMON] < COM_LEN || !v->cfg[CFG_NOTIFY] ||
-	    !v->cfg[CFG_DEVICE] || v->cfg_len[CFG_DEVICE] < BCFG_SEG_MAX + 4)
+	vp_find_caps(&v->p, bdf);
+	if (!v->p.cfg[CFG_COMMON] || v->p.cfg_len[CFG_COMMON] < COM_LEN || !v->p.cfg[CFG_NOTIFY] ||
+	    !v->p.cfg[CFG_DEVICE] || v->p.cfg_len[CFG_DEVICE] < BCFG_SEG_MAX + 4)
 		return -HV_ENOENT;
 	/* INTx off while polled: an interrupt the partition cannot take must not assert. */
 	rt_pci_enable(bdf, RT_PCI_CMD_MEMORY | RT_PCI_CMD_MASTER | RT_PCI_CMD_INTX_OFF);
-	ret = negotiate(v);
+	ret = vp_negotiate(&v->p, F_WANTED, "virtio-blk");
 	if (!ret) {
 		read_config(v, d);
 		ret = setup_queue(v);
 	}
 	if (ret) {
-		set_status(v, ST_FAILED);
+		vp_set_status(&v->p, ST_FAILED);
 		return ret;
 	}
-	set_status(v, ST_DRIVER_OK);
+	vp_set_status(&v->p, ST_DRIVER_OK);
 	return 0;
 }
 
@@ -495,8 +345,8 @@ int virtio_blk_probe(struct blkdev *d, const struct rt_pci_dev *f)
 	d->priv = v;
 	vblk_count++;
 	rt_printf("virtio-blk: %s: %lu sectors, features 0x%lx, queue %u (%u requests), max %u "
-		  "sectors%s%s%s\n", d->name, d->sectors, v->features, v->qsize, v->nslots,
+		  "sectors%s%s%s\n", d->name, d->sectors, v->p.features, v->qsize, v->nslots,
 		  d->max_sectors, d->can_flush ? ", flush" : "", d->can_discard ? ", discard" : "",
-		  v->features & F_ACCESS_PLATFORM ? ", iommu" : "");
+		  v->p.features & F_ACCESS_PLATFORM ? ", iommu" : "");
 	return 0;
 }

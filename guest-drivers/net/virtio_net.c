@@ -3,55 +3,18 @@
 #include "guest-drivers/net/netdev.h"
 
 #include "guest-drivers/rt/rt.h"
+#include "guest-drivers/virtio/virtio_pci.h"
 #include "include/abi/hv_errno.h"
 #include "vmm/format.h"
 
 /* PCI IDs: virtio 1.1 4.1.2 (modern devices are 0x1040 + device ID; network is 1). */
-#define VIRTIO_VENDOR		0x1af4
 #define VIRTIO_DEV_NET		0x1041
-
-/* struct virtio_pci_cap in a vendor-specific capability: virtio 1.1 4.1.4. */
-#define PCI_CAP_VENDOR		0x09
-#define VCAP_TYPE		3	/* cfg_type (u8) */
-#define VCAP_BAR		4	/* u8 */
-#define VCAP_OFFSET		8	/* le32 */
-#define VCAP_LENGTH		12	/* le32 */
-#define VCAP_NOTIFY_MULT	16	/* le32, notify capability only (4.1.4.4) */
-enum { CFG_COMMON = 1, CFG_NOTIFY = 2, CFG_ISR = 3, CFG_DEVICE = 4, CFG_TYPES = 5 };
-
-/* struct virtio_pci_common_cfg: virtio 1.1 4.1.4.3. */
-#define COM_DFSELECT		0x00	/* le32 device_feature_select */
-#define COM_DF			0x04	/* le32 device_feature */
-#define COM_GFSELECT		0x08	/* le32 driver_feature_select */
-#define COM_GF			0x0c	/* le32 driver_feature */
-#define COM_MSIX_CONFIG		0x10	/* le16 config_msix_vector */
-#define COM_STATUS		0x14	/* u8 device_status */
-#define COM_GENERATION		0x15	/* u8 config_generation */
-#define COM_Q_SELECT		0x16	/* le16 */
-#define COM_Q_SIZE		0x18	/* le16 */
-#define COM_Q_MSIX		0x1a	/* le16 queue_msix_vector */
-#define COM_Q_ENABLE		0x1c	/* le16 */
-#define NO_VECTOR		0xffff	/* VIRTIO_MSI_NO_VECTOR, 4.1.4.3 */
-#define COM_Q_NOFF		0x1e	/* le16 queue_notify_off */
-#define COM_Q_DESC		0x20	/* le64 */
-#define COM_Q_DRIVER		0x28	/* le64: the available ring */
-#define COM_Q_DEVICE		0x30	/* le64: the used ring */
-#define COM_LEN			0x38
-
-/* Device status bits: virtio 1.1 2.1. */
-#define ST_ACKNOWLEDGE		1
-#define ST_DRIVER		2
-#define ST_DRIVER_OK		4
-#define ST_FEATURES_OK		8
-#define ST_FAILED		128
 
 /*
  * Feature bits: virtio 1.1 5.1.3 (network) and 6 (reserved). Nothing else: no
  * mergeable buffers, checksum or segmentation offloads, control queue or multiqueue.
  */
 #define F_MAC			(1ull << 5)
-#define F_VERSION_1		(1ull << 32)
-#define F_ACCESS_PLATFORM	(1ull << 33)	/* DMA goes through the platform's IOMMU */
 #define F_WANTED		(F_MAC | F_VERSION_1 | F_ACCESS_PLATFORM)
 
 /* struct virtio_net_config: virtio 1.1 5.1.4. */
@@ -78,7 +41,6 @@ enum { CFG_COMMON = 1, CFG_NOTIFY = 2, CFG_ISR = 3, CFG_DEVICE = 4, CFG_TYPES = 
 #define TX_SLOTS		(TX_QSIZE / 2)
 /* 5.1.6.3.1: without MRG_RXBUF or GUEST_TSO/UFO, buffers of at least 1526 bytes. */
 #define RX_BUF			1536
-#define RESET_WAIT_US		100000
 
 _Static_assert(NET_HDR_LEN + NET_FRAME_MAX <= RX_BUF, "5.1.6.3.1: a whole frame per buffer");
 
@@ -127,12 +89,9 @@ struct vq {
 };
 
 struct vnet {
-	volatile uint8_t *cfg[CFG_TYPES];	/* mapped capability regions */
-	uint32_t cfg_len[CFG_TYPES];
-	uint32_t notify_mult;
+	struct virtio_pci p;			/* regions, notify multiplier, features */
 	struct vnet_dma *d;
 	uint64_t d_dma;				/* rt_dma_addr(d) */
-	uint64_t features;
 	struct vq rx, tx;
 	uint16_t tx_free, tx_next_free[TX_SLOTS];	/* free transmit slots: a stack */
 	void *tx_cookie[TX_SLOTS];
@@ -146,124 +105,14 @@ static struct vnet_dma vnet_dma[NET_MAX_NICS] __attribute__((aligned(4096)));
 static struct vnet vnet[NET_MAX_NICS];
 static unsigned int vnet_count;
 
-/* ---- register access (natural widths: 4.1.3.1) ---- */
-
-static uint32_t rd32(struct vnet *v, int t, unsigned int off)
-{
-	return *(volatile uint32_t *)(v->cfg[t] + off);
-}
-
-static void wr32(struct vnet *v, int t, unsigned int off, uint32_t x)
-{
-	*(volatile uint32_t *)(v->cfg[t] + off) = x;
-}
-
-static uint16_t rd16(struct vnet *v, unsigned int off)
-{
-	return *(volatile uint16_t *)(v->cfg[CFG_COMMON] + off);
-}
-
-static void wr16(struct vnet *v, unsigned int off, uint16_t x)
-{
-	*(volatile uint16_t *)(v->cfg[CFG_COMMON] + off) = x;
-}
-
-static uint8_t status(struct vnet *v)
-{
-	return v->cfg[CFG_COMMON][COM_STATUS];
-}
-
-static void set_status(struct vnet *v, uint8_t bits)
-{
-	v->cfg[CFG_COMMON][COM_STATUS] = bits ? (uint8_t)(status(v) | bits) : 0;
-}
-
-/* A 64-bit field as two 32-bit halves, low first (allowed by 4.1.3.1). */
-static void wr64(struct vnet *v, unsigned int off, uint64_t x)
-{
-	wr32(v, CFG_COMMON, off, (uint32_t)x);
-	wr32(v, CFG_COMMON, off + 4, (uint32_t)(x >> 32));
-}
-
 /* ---- probe ---- */
-
-/* The first capability of each type whose region lies inside a mapped memory BAR. */
-static void find_caps(struct vnet *v, uint16_t bdf)
-{
-	for (unsigned int at = rt_pci_cap(bdf, PCI_CAP_VENDOR, 0); at;
-	     at = rt_pci_cap(bdf, PCI_CAP_VENDOR, at)) {
-		uint8_t t = (uint8_t)rt_pci_read(bdf, at + VCAP_TYPE, 1);
-		uint8_t bar = (uint8_t)rt_pci_read(bdf, at + VCAP_BAR, 1);
-		uint32_t off = rt_pci_read(bdf, at + VCAP_OFFSET, 4);
-		uint32_t len = rt_pci_read(bdf, at + VCAP_LENGTH, 4);
-		uint64_t size, base;
-		bool io;
-
-		if (t == 0 || t >= CFG_TYPES || v->cfg[t] || bar > 5)
-			continue;
-		base = rt_pci_bar(bdf, bar, &size, &io);
-		if (!base || io || (uint64_t)off + len > size || base < RT_WINDOW_BASE ||
-		    base + size > RT_WINDOW_END)
-			continue;
-		v->cfg[t] = (volatile uint8_t *)(uintptr_t)(base + off);
-		v->cfg_len[t] = len;
-		if (t == CFG_NOTIFY)
-			v->notify_mult = rt_pci_read(bdf, at + VCAP_NOTIFY_MULT, 4);
-	}
-}
-
-/* True when the partition's devices DMA through an IOMMU (guest-physical addresses). */
-static bool dma_translated(void)
-{
-	const struct hv_start_info *si = rt_start_info();
-
-	return si && (si->dma_flags & HV_DMA_IOMMU);
-}
-
-/* Reset, then ACKNOWLEDGE | DRIVER and the features we handle: 3.1.1 steps 1-6. */
-__attribute__((warn_unused_result))
-static int negotiate(struct vnet *v)
-{
-	uint64_t offered;
-
-	set_status(v, 0);
-	for (unsigned int us = 0; status(v) != 0; us += 10) {
-		if (us >= RESET_WAIT_US)
-			return -HV_EIO;
-		rt_delay_us(10);
-	}
-	set_status(v, ST_ACKNOWLEDGE);
-	set_status(v, ST_DRIVER);
-	wr32(v, CFG_COMMON, COM_DFSELECT, 0);
-	offered = rd32(v, CFG_COMMON, COM_DF);
-	wr32(v, CFG_COMMON, COM_DFSELECT, 1);
-	offered |= (uint64_t)rd32(v, CFG_COMMON, COM_DF) << 32;
-	v->features = offered & F_WANTED;
-	if (!(v->features & F_VERSION_1))
-		return -HV_ENOTSUP;	/* a legacy-only device */
-	/*
-	 * Behind an IOMMU our DMA addresses are guest-physical: a device without
-	 * ACCESS_PLATFORM would bypass the translation and hit other memory (6.1).
-	 */
-	if (dma_translated() && !(v->features & F_ACCESS_PLATFORM)) {
-		rt_printf("virtio-net: device bypasses the IOMMU (no ACCESS_PLATFORM: QEMU needs "
-			  "iommu_platform=on): refused\n");
-		return -HV_ENOTSUP;
-	}
-	wr32(v, CFG_COMMON, COM_GFSELECT, 0);
-	wr32(v, CFG_COMMON, COM_GF, (uint32_t)v->features);
-	wr32(v, CFG_COMMON, COM_GFSELECT, 1);
-	wr32(v, CFG_COMMON, COM_GF, (uint32_t)(v->features >> 32));
-	set_status(v, ST_FEATURES_OK);
-	return status(v) & ST_FEATURES_OK ? 0 : -HV_ENOTSUP;
-}
 
 /* The MAC from the configuration (stable generation, 4.1.4.3.1), else a local one. */
 static void read_mac(struct vnet *v, struct netdev *n)
 {
 	uint8_t gen;
 
-	if (!(v->features & F_MAC)) {
+	if (!(v->p.features & F_MAC)) {
 		/* Locally administered, unicast (IEEE 802 8.2): 02:00:00:00:bus:devfn. */
 		const uint8_t local[6] = { 0x02, 0, 0, 0, (uint8_t)(n->bdf >> 8), (uint8_t)n->bdf };
 
@@ -271,10 +120,10 @@ static void read_mac(struct vnet *v, struct netdev *n)
 		return;
 	}
 	do {
-		gen = v->cfg[CFG_COMMON][COM_GENERATION];
+		gen = v->p.cfg[CFG_COMMON][COM_GENERATION];
 		for (unsigned int i = 0; i < 6; i++)
-			n->mac[i] = v->cfg[CFG_DEVICE][NCFG_MAC + i];
-	} while (gen != v->cfg[CFG_COMMON][COM_GENERATION]);
+			n->mac[i] = v->p.cfg[CFG_DEVICE][NCFG_MAC + i];
+	} while (gen != v->p.cfg[CFG_COMMON][COM_GENERATION]);
 }
 
 /* Where VQ_DMA(N)'s rings start: after the descriptors, and after the available ring. */
@@ -301,8 +150,8 @@ static int setup_queue(struct vnet *v, struct vq *q, uint16_t idx, uint16_t max,
 	uint16_t dev_max;
 	uint64_t noff;
 
-	wr16(v, COM_Q_SELECT, idx);
-	dev_max = rd16(v, COM_Q_SIZE);
+	vp_wr16(&v->p, COM_Q_SELECT, idx);
+	dev_max = vp_rd16(&v->p, COM_Q_SIZE);
 	for (q->size = max; q->size > dev_max; q->size >>= 1)
 		;
 	if (q->size < 2)
@@ -314,15 +163,15 @@ static int setup_queue(struct vnet *v, struct vq *q, uint16_t idx, uint16_t max,
 	q->used_idx = q->used_flags + 1;
 	q->used_ring = (struct vring_used_elem *)(base + used_off + 4);
 	*q->avail_flags = AVAIL_NO_INTERRUPT;	/* polled: irq_port 0 */
-	wr16(v, COM_Q_SIZE, q->size);
-	wr64(v, COM_Q_DESC, dma);
-	wr64(v, COM_Q_DRIVER, dma + avail_off);
-	wr64(v, COM_Q_DEVICE, dma + used_off);
-	noff = (uint64_t)rd16(v, COM_Q_NOFF) * v->notify_mult;
-	if (noff + 2 > v->cfg_len[CFG_NOTIFY])
+	vp_wr16(&v->p, COM_Q_SIZE, q->size);
+	vp_wr64(&v->p, COM_Q_DESC, dma);
+	vp_wr64(&v->p, COM_Q_DRIVER, dma + avail_off);
+	vp_wr64(&v->p, COM_Q_DEVICE, dma + used_off);
+	noff = (uint64_t)vp_rd16(&v->p, COM_Q_NOFF) * v->p.notify_mult;
+	if (noff + 2 > v->p.cfg_len[CFG_NOTIFY])
 		return -HV_EINVAL;
-	q->notify = (volatile uint16_t *)(v->cfg[CFG_NOTIFY] + noff);
-	wr16(v, COM_Q_ENABLE, 1);
+	q->notify = (volatile uint16_t *)(v->p.cfg[CFG_NOTIFY] + noff);
+	vp_wr16(&v->p, COM_Q_ENABLE, 1);
 	return 0;
 }
 
@@ -451,11 +300,11 @@ static int vnet_irq_enable(struct netdev *n)
 {
 	struct vnet *v = n->priv;
 
-	wr16(v, COM_MSIX_CONFIG, NO_VECTOR);
+	vp_wr16(&v->p, COM_MSIX_CONFIG, NO_VECTOR);
 	for (uint16_t q = Q_RX; q <= Q_TX; q++) {
-		wr16(v, COM_Q_SELECT, q);
-		wr16(v, COM_Q_MSIX, (uint16_t)n->irq_index);
-		if (rd16(v, COM_Q_MSIX) != n->irq_index)
+		vp_wr16(&v->p, COM_Q_SELECT, q);
+		vp_wr16(&v->p, COM_Q_MSIX, (uint16_t)n->irq_index);
+		if (vp_rd16(&v->p, COM_Q_MSIX) != n->irq_index)
 			return -HV_ENOTSUP;	/* the device refused the vector (4.1.5.1.2) */
 	}
 	__atomic_store_n(v->rx.avail_flags, 0, __ATOMIC_RELEASE);
@@ -471,15 +320,15 @@ static int vnet_init(struct vnet *v, struct netdev *n)
 {
 	int ret;
 
-	find_caps(v, n->bdf);
-	if (!v->cfg[CFG_COMMON] || v->cfg_len[CFG_COMMON] < COM_LEN || !v->cfg[CFG_NOTIFY] ||
-	    !v->cfg[CFG_DEVICE] || v->cfg_len[CFG_DEVICE] < NCFG_MAC + 6)
+	vp_find_caps(&v->p, n->bdf);
+	if (!v->p.cfg[CFG_COMMON] || v->p.cfg_len[CFG_COMMON] < COM_LEN || !v->p.cfg[CFG_NOTIFY] ||
+	    !v->p.cfg[CFG_DEVICE] || v->p.cfg_len[CFG_DEVICE] < NCFG_MAC + 6)
 		return -HV_ENOENT;
 	if (v->d_dma == RT_DMA_NONE)
 		return -HV_ENOMEM;
 	/* INTx off while polled: an interrupt the partition cannot take must not assert. */
 	rt_pci_enable(n->bdf, RT_PCI_CMD_MEMORY | RT_PCI_CMD_MASTER | RT_PCI_CMD_INTX_OFF);
-	ret = negotiate(v);
+	ret = vp_negotiate(&v->p, F_WANTED, "virtio-net");
 	if (!ret) {
 		read_mac(v, n);
 		memset(v->d, 0, sizeof(*v->d));
@@ -488,13 +337,13 @@ static int vnet_init(struct vnet *v, struct netdev *n)
 	if (!ret)
 		ret = setup_queue(v, &v->tx, Q_TX, TX_QSIZE, &v->d->tx);
 	if (ret) {
-		set_status(v, ST_FAILED);
+		vp_set_status(&v->p, ST_FAILED);
 		return ret;
 	}
 	fill_rx(v);
 	init_tx(v);
 	/* 3.1.1 step 8, then the buffers already posted are the device's (5.1.5). */
-	set_status(v, ST_DRIVER_OK);
+	vp_set_status(&v->p, ST_DRIVER_OK);
 	kick(&v->rx, Q_RX);
 	return 0;
 }
@@ -527,7 +376,7 @@ int virtio_net_probe(struct netdev *n, const struct rt_pci_dev *f)
 	vnet_count++;
 	rt_printf("virtio-net: %s: mac %02x:%02x:%02x:%02x:%02x:%02x%s, features 0x%lx, rx %u, tx %u "
 		  "frames%s\n", n->name, n->mac[0], n->mac[1], n->mac[2], n->mac[3], n->mac[4],
-		  n->mac[5], v->features & F_MAC ? "" : " (local)", v->features, v->rx.size,
-		  n->tx_depth, v->features & F_ACCESS_PLATFORM ? ", iommu" : "");
+		  n->mac[5], v->p.features & F_MAC ? "" : " (local)", v->p.features, v->rx.size,
+		  n->tx_depth, v->p.features & F_ACCESS_PLATFORM ? ", iommu" : "");
 	return 0;
 }
