@@ -448,6 +448,15 @@ static bool bb_tick(uint32_t *gone)
 {
 	bool all = true;
 
+	/*
+	 * Disks with requests in flight are polled here too, interrupts or not: a completion
+	 * whose interrupt went missing (pvblk-flood once hung its last 32 requests that way,
+	 * cause not found yet) is then picked up within a tick instead of never.
+	 */
+	for (unsigned int k = 0; k < BLK_MAX_DISKS; k++)
+		if (bdisk[k].d && bdisk[k].inflight)
+			(void)bdisk[k].d->ops->poll(bdisk[k].d);
+
 	for (uint32_t i = 0; i < nchans; i++)
 		all &= !bb_link(&chans[i]) && !chans[i].live && !chans[i].busy;
 	*gone = all ? *gone + 1 : 0;
